@@ -1,0 +1,142 @@
+import type { PodmanClient } from "../podman/client.ts";
+import { PodmanApiError } from "../podman/errors.ts";
+import { inspectPod, listVolumes, removePod, removeVolume, tailLogs } from "../podman/objects.ts";
+import { LABEL_POD } from "../plan/labels.ts";
+import type { PodPlan, Step } from "../plan/types.ts";
+import { PlayError, PodPlayFailed } from "./errors.ts";
+import type { HostFs } from "./hostpath.ts";
+import { type ImageEvent, ensureImage } from "./images.ts";
+import { Journal } from "./journal.ts";
+
+export interface ExecuteOptions {
+  readonly hostFs: HostFs;
+  /** Remove an existing pod of the same name first. */
+  readonly replace?: boolean;
+  /** Keep what was created when a step fails (for debugging). */
+  readonly keepOnError?: boolean;
+  /** Aborting stops after the request in flight and rolls back. */
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (e: ImageEvent | { type: "replaced"; pod: string }) => void;
+}
+
+export interface PlayedContainer {
+  readonly container: string;
+  readonly name: string;
+  readonly id: string;
+  readonly init: boolean;
+}
+
+export interface PlayedPod {
+  readonly name: string;
+  readonly id: string;
+  readonly infraId?: string;
+  readonly containers: readonly PlayedContainer[];
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Carries out one pod's plan as a transaction: every object created is journaled, and on
+ * any failure (or abort) exactly those objects are removed again, newest first.
+ */
+export async function executePodPlan(
+  client: PodmanClient,
+  plan: PodPlan,
+  options: ExecuteOptions,
+): Promise<PlayedPod> {
+  await clearTheWay(client, plan.name, options);
+  const journal = new Journal();
+  const state = { id: "", containers: [] as PlayedContainer[], warnings: [] as string[] };
+  try {
+    for (const step of plan.steps) {
+      if (options.signal?.aborted) throw new PlayError("Interrupted");
+      await runStep(client, step, journal, state, options);
+    }
+  } catch (cause) {
+    const detailed = await explainFailure(client, cause, state.containers);
+    if (options.keepOnError) throw new PodPlayFailed(plan.name, detailed, [], [], true);
+    const { removed, leftovers } = await journal.rollback(client, options.hostFs);
+    throw new PodPlayFailed(plan.name, detailed, removed, leftovers, false);
+  }
+  const inspected = await inspectPod(client, plan.name);
+  return {
+    name: plan.name,
+    id: state.id,
+    ...(inspected?.InfraContainerID ? { infraId: inspected.InfraContainerID } : {}),
+    containers: state.containers,
+    warnings: state.warnings,
+  };
+}
+
+async function clearTheWay(client: PodmanClient, name: string, options: ExecuteOptions): Promise<void> {
+  const existing = await inspectPod(client, name);
+  if (!existing) return;
+  if (!options.replace) {
+    throw new PlayError(`Pod "${name}" already exists; use --replace to remove it and play it again`);
+  }
+  await removePod(client, name, 0);
+  for (const v of await listVolumes(client, `${LABEL_POD}=${name}`)) await removeVolume(client, v);
+  options.onEvent?.({ type: "replaced", pod: name });
+}
+
+async function runStep(
+  client: PodmanClient,
+  step: Step,
+  journal: Journal,
+  state: { id: string; containers: PlayedContainer[]; warnings: string[] },
+  options: ExecuteOptions,
+): Promise<void> {
+  switch (step.action) {
+    case "ensure-image":
+      return ensureImage(client, step, options.onEvent ?? (() => {}));
+    case "prepare-host-path": {
+      const created = options.hostFs.prepare(step.path, step.type);
+      if (created) journal.record({ kind: "host-path", name: step.path, created });
+      return;
+    }
+    case "create-volume":
+      await client.call(step.request);
+      journal.record({ kind: "volume", name: step.name });
+      return;
+    case "create-pod": {
+      const res = await client.call<{ Id: string }>(step.request);
+      journal.record({ kind: "pod", name: step.name });
+      state.id = res.Id;
+      return;
+    }
+    case "create-container": {
+      const res = await client.call<{ Id: string; Warnings?: string[] | null }>(step.request);
+      journal.record({ kind: "container", name: step.name });
+      state.containers.push({ container: step.container, name: step.name, id: res.Id, init: step.init });
+      for (const w of res.Warnings ?? []) state.warnings.push(`${step.name}: ${w}`);
+      return;
+    }
+    case "start-pod": {
+      // Podman answers 200 with a non-empty Errs list when some container failed to start.
+      const res = await client.call<{ Errs?: string[] | null }>(step.request);
+      if (res?.Errs && res.Errs.length > 0) {
+        throw new PodmanApiError("POST", step.request.path, 200, res.Errs.join("; "));
+      }
+      return;
+    }
+  }
+}
+
+/** Replaces container IDs in Podman's message by names, and adds a failed init's last lines. */
+async function explainFailure(client: PodmanClient, cause: unknown, containers: readonly PlayedContainer[]): Promise<unknown> {
+  if (!(cause instanceof PodmanApiError)) return cause;
+  let detail = cause.detail;
+  for (const c of containers) detail = detail.split(c.id).join(`"${c.name}"`);
+  const failedInit = containers.find((c) => c.init && cause.detail.includes(c.id));
+  if (failedInit) {
+    const logs = await tailLogs(client, failedInit.name, 10).catch(() => "");
+    if (logs.trim()) detail += `\nlast lines of "${failedInit.name}":\n${indent(logs.trimEnd())}`;
+  }
+  return new PodmanApiError(cause.method, cause.path, cause.status, detail);
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => `  | ${l}`)
+    .join("\n");
+}

@@ -1,0 +1,126 @@
+import { cac } from "cac";
+import { runDown } from "./commands/down.ts";
+import { runPlan } from "./commands/plan.ts";
+import { runPlay } from "./commands/play.ts";
+import { runPs } from "./commands/ps.ts";
+import { runValidate } from "./commands/validate.ts";
+import { KPLAY_VERSION, runVersion } from "./commands/version.ts";
+import { describeFailure } from "./failure.ts";
+import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from "./io.ts";
+import { parseFormat } from "./render.ts";
+
+type Options = Record<string, unknown>;
+
+/** Reads a boolean flag that may arrive as `--x`, `--no-x`, `--x=false` or `--x=true`. */
+function bool(value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value === true || value === "true") return true;
+  if (value === false || value === "false") return false;
+  throw new UsageError(`Expected true or false, got "${String(value)}"`);
+}
+
+function str(value: unknown): string | undefined {
+  if (value === undefined || value === true || value === false) return undefined;
+  return String(value);
+}
+
+/**
+ * Runs one kplay command line and returns its exit code. Prints only through `io`; never
+ * exits the process and never lets an error escape as a stack trace.
+ */
+export async function runCli(args: readonly string[], io: CliIo, now: () => number = Date.now): Promise<number> {
+  const cli = cac("kplay");
+  let result: Promise<number> | number | undefined;
+  const common = (o: Options) => ({
+    url: str(o.url),
+    output: parseFormat(o.output),
+    debug: bool(o.debug, false),
+    quiet: bool(o.quiet, false),
+    strict: bool(o.strict, false),
+  });
+  const withUrl = <T extends { url: string | undefined }>(o: T) => {
+    const { url, ...rest } = o;
+    return url === undefined ? rest : { ...rest, url };
+  };
+
+  cli
+    .option("--url <url>", "Podman API address: unix:///path or tcp://host:port (default: CONTAINER_HOST, then the usual sockets)")
+    .option("-o, --output <format>", "Output format where the output is data: table, json or yaml")
+    .option("--debug", "Show internal details of unexpected errors");
+
+  cli
+    .command("play [...files]", "Create and start the pods the files describe (- reads stdin)")
+    .option("--start [bool]", "Start the pods after creating them (--start=false: create only)", { default: true })
+    .option("--replace", "Remove an existing pod of the same name first")
+    .option("--keep-on-error", "Keep what was created when a step fails (for debugging)")
+    .option("--infra-image <image>", "Image for the infra (pause) container (default: Podman's own)")
+    .option("--strict", "Treat warnings (ignored fields) as errors")
+    .option("-q, --quiet", "Print nothing on success")
+    .action((files: string[], o: Options) => {
+      const c = common(o);
+      const infra = str(o.infraImage);
+      result = runPlay(io, files, {
+        ...withUrl(c),
+        start: bool(o.start, true),
+        replace: bool(o.replace, false),
+        keepOnError: bool(o.keepOnError, false),
+        ...(infra ? { infraImage: infra } : {}),
+      });
+    });
+
+  cli
+    .command("down [...files]", "Stop and remove the pods the files describe")
+    .option("--strict", "Treat warnings as errors")
+    .option("-q, --quiet", "Print nothing on success")
+    .action((files: string[], o: Options) => {
+      result = runDown(io, files, withUrl(common(o)));
+    });
+
+  cli
+    .command("plan [...files]", "Print the libpod requests play would send, as JSON, without contacting Podman")
+    .option("--start [bool]", "Include the start step", { default: true })
+    .option("--infra-image <image>", "Image for the infra (pause) container")
+    .option("--strict", "Treat warnings as errors")
+    .action((files: string[], o: Options) => {
+      const infra = str(o.infraImage);
+      result = runPlan(io, files, {
+        strict: bool(o.strict, false),
+        start: bool(o.start, true),
+        ...(infra ? { infraImage: infra } : {}),
+      });
+    });
+
+  cli
+    .command("validate [...files]", "Check the files; print diagnostics, or nothing and exit 0")
+    .option("--strict", "Treat warnings as errors")
+    .action((files: string[], o: Options) => {
+      result = runValidate(io, files, { strict: bool(o.strict, false), output: parseFormat(o.output) });
+    });
+
+  cli.command("ps", "List the pods kplay created").action((o: Options) => {
+    result = runPs(io, withUrl(common(o)), now());
+  });
+
+  cli.command("version", "Show kplay's version and Podman's").action((o: Options) => {
+    result = runVersion(io, withUrl(common(o)));
+  });
+
+  cli.help();
+  cli.version(KPLAY_VERSION, "--version");
+
+  try {
+    const parsed = cli.parse(["kplay", "kplay", ...args], { run: false });
+    if (parsed.options.help || parsed.options.version) return EXIT_OK;
+    if (!cli.matchedCommand) {
+      const what = args[0] === undefined ? "No command given" : `Unknown command "${args[0]}"`;
+      throw new UsageError(`${what}; run kplay --help for the list`);
+    }
+    await cli.runMatchedCommand();
+    return await (result ?? EXIT_OK);
+  } catch (e) {
+    const usage = (e as { name?: string }).name === "CACError" ? new UsageError((e as Error).message) : e;
+    const failure = describeFailure(usage, args.includes("--debug"));
+    io.stderr(failure.text);
+    return usage instanceof UsageError ? EXIT_USAGE : failure.code;
+  }
+}

@@ -1,0 +1,81 @@
+import { mapSettled } from "../../apply/concurrency.ts";
+import { executePodPlan, type PlayedPod } from "../../apply/execute.ts";
+import { nodeHostFs } from "../../apply/hostpath.ts";
+import { planPods } from "../../plan/index.ts";
+import { connect } from "../connect.ts";
+import { describeFailure } from "../failure.ts";
+import { type CliIo, EXIT_OK, EXIT_USAGE } from "../io.ts";
+import { loadForCommand } from "../load.ts";
+import { type OutputFormat, renderData, renderTable, shortId } from "../render.ts";
+
+export interface PlayFlags {
+  readonly url?: string;
+  readonly strict: boolean;
+  readonly start: boolean;
+  readonly replace: boolean;
+  readonly keepOnError: boolean;
+  readonly infraImage?: string;
+  readonly quiet: boolean;
+  readonly output: OutputFormat;
+  readonly debug: boolean;
+}
+
+/** Pods played at once; each is its own transaction. */
+const POD_CONCURRENCY = 4;
+
+/** `kplay play FILE...`: validate, plan, then create and start every pod. */
+export async function runPlay(io: CliIo, files: readonly string[], flags: PlayFlags): Promise<number> {
+  const loaded = loadForCommand(io, files, flags.strict);
+  if (!loaded.ok) return EXIT_USAGE;
+  const plan = planPods(loaded.pods, {
+    start: flags.start,
+    ...(flags.infraImage ? { infraImage: flags.infraImage } : {}),
+  });
+  const { client } = await connect(flags.url, io.env);
+  const progress = io.stderrIsTTY && !flags.quiet;
+  try {
+    const results = await mapSettled(plan.pods, POD_CONCURRENCY, (p) =>
+      executePodPlan(client, p, {
+        hostFs: nodeHostFs,
+        replace: flags.replace,
+        keepOnError: flags.keepOnError,
+        signal: io.signal,
+        onEvent: (e) => {
+          if (e.type === "pulling" && progress) io.stderr(`Pulling ${e.image}…\n`);
+          if (e.type === "replaced" && !flags.quiet) io.stderr(`Removed existing pod "${e.pod}" (--replace)\n`);
+        },
+      }),
+    );
+    const played = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    let code = EXIT_OK;
+    for (const r of results) {
+      if (r.status === "rejected") {
+        const failure = describeFailure(r.reason, flags.debug);
+        io.stderr(failure.text);
+        code = Math.max(code, failure.code);
+      }
+    }
+    for (const p of played) for (const w of p.warnings) io.stderr(`kplay: warning: ${w}\n`);
+    printPlayed(io, played, flags, results.length);
+    return code;
+  } finally {
+    await client.transport.close();
+  }
+}
+
+function printPlayed(io: CliIo, played: readonly PlayedPod[], flags: PlayFlags, total: number): void {
+  const status = flags.start ? "started" : "created";
+  if (flags.output !== "table") {
+    io.stdout(renderData({ pods: played.map((p) => ({ ...p, status })) }, flags.output));
+    return;
+  }
+  if (flags.quiet || played.length === 0) return;
+  const rows: string[][] = [];
+  for (const p of played) {
+    rows.push([`pod/${p.name}`, p.name, shortId(p.id), status]);
+    if (p.infraId) rows.push(["  infra", "", shortId(p.infraId), ""]);
+    for (const c of p.containers) rows.push([`  ${c.init ? "init " : ""}${c.container}`, c.name, shortId(c.id), ""]);
+  }
+  io.stdout(renderTable(["OBJECT", "NAME", "ID", "STATUS"], rows));
+  if (played.length < total) io.stdout(`${played.length} of ${total} pods played\n`);
+}

@@ -1,0 +1,25 @@
+import { listKplayPods } from "../../apply/status.ts";
+import { connect } from "../connect.ts";
+import { type CliIo, EXIT_OK } from "../io.ts";
+import { type OutputFormat, renderAge, renderData, renderTable } from "../render.ts";
+
+/** `kplay ps`: the pods kplay created, with status, running/total, ports and age. */
+export async function runPs(io: CliIo, flags: { url?: string; output: OutputFormat }, now: number): Promise<number> {
+  const { client } = await connect(flags.url, io.env);
+  try {
+    const pods = await listKplayPods(client);
+    if (flags.output !== "table") {
+      io.stdout(renderData({ pods }, flags.output));
+      return EXIT_OK;
+    }
+    if (pods.length === 0) {
+      io.stdout("No pods created by kplay\n");
+      return EXIT_OK;
+    }
+    const rows = pods.map((p) => [p.name, p.status, `${p.running}/${p.total}`, p.ports.join(",") || "-", renderAge(p.created, now)]);
+    io.stdout(renderTable(["NAME", "STATUS", "RUNNING", "PORTS", "AGE"], rows));
+    return EXIT_OK;
+  } finally {
+    await client.transport.close();
+  }
+}

@@ -1,0 +1,34 @@
+import { readVersion } from "../../podman/version.ts";
+import { detectRuntime } from "../../transport/index.ts";
+import { connect } from "../connect.ts";
+import { type CliIo, EXIT_OK } from "../io.ts";
+import { type OutputFormat, renderData } from "../render.ts";
+
+export const KPLAY_VERSION = "0.1.0";
+
+/** `kplay version`: kplay's version and, when reachable, Podman's. Never fails on Podman. */
+export async function runVersion(io: CliIo, flags: { url?: string; output: OutputFormat }): Promise<number> {
+  const info: { kplay: string; runtime: string; podman?: { version: string; apiVersion: string }; podmanError?: string } =
+    { kplay: KPLAY_VERSION, runtime: detectRuntime() };
+  try {
+    const { client } = await connect(flags.url, io.env);
+    try {
+      info.podman = await readVersion(client);
+    } finally {
+      await client.transport.close();
+    }
+  } catch (e) {
+    info.podmanError = e instanceof Error ? (e.message.split("\n")[0] ?? e.message) : String(e);
+  }
+  if (flags.output !== "table") {
+    io.stdout(renderData(info, flags.output));
+    return EXIT_OK;
+  }
+  io.stdout(`kplay ${info.kplay} (${info.runtime})\n`);
+  io.stdout(
+    info.podman
+      ? `podman ${info.podman.version} (API ${info.podman.apiVersion})\n`
+      : `podman: not reachable (${info.podmanError})\n`,
+  );
+  return EXIT_OK;
+}

@@ -1,0 +1,46 @@
+import type { PodmanClient as Client } from "../podman/client.ts";
+import { PodmanClient } from "../podman/client.ts";
+import { checkPodman } from "../podman/version.ts";
+import { endpointCandidates, parseEndpoint } from "../transport/endpoint.ts";
+import { openTransport } from "../transport/index.ts";
+import { describeEndpoint, TransportError } from "../transport/types.ts";
+import { UsageError } from "./io.ts";
+
+/** Podman could not be reached anywhere kplay looked. */
+export class UnreachableError extends Error {
+  override readonly name = "UnreachableError";
+}
+
+/**
+ * Finds a Podman that answers, checks its API version, and returns a client for it.
+ * Tries --url, then CONTAINER_HOST, then the usual sockets; the message lists every place.
+ */
+export async function connect(
+  url: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ client: Client; apiVersion: string }> {
+  const tried: string[] = [];
+  for (const candidate of endpointCandidates(url, env)) {
+    const endpoint = parseEndpoint(candidate.url);
+    if (!endpoint) {
+      throw new UsageError(`${candidate.source} "${candidate.url}" is not a Podman address (use unix:///path or tcp://host:port)`);
+    }
+    const transport = await openTransport(endpoint);
+    try {
+      const apiVersion = await checkPodman(transport);
+      return { client: new PodmanClient(transport), apiVersion };
+    } catch (e) {
+      await transport.close();
+      if (!(e instanceof TransportError)) throw e;
+      tried.push(`  ${describeEndpoint(endpoint)} (${candidate.source}): ${e.reason}`);
+    }
+  }
+  throw new UnreachableError(
+    [
+      "Cannot reach Podman. kplay looked at:",
+      ...tried,
+      "Start the Podman API service (`podman system service --time=0 &`, or",
+      "`systemctl --user start podman.socket`), or point kplay at it with --url or CONTAINER_HOST",
+    ].join("\n"),
+  );
+}

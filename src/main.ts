@@ -1,0 +1,36 @@
+#!/usr/bin/env -S deno run -A
+/**
+ * The entry point: the only place that reads process globals, prints, and exits.
+ * Runs unchanged under Bun (and `bun build --compile`), Deno, and Node (bundled).
+ */
+import { readFileSync } from "node:fs";
+import process from "node:process";
+import { runCli } from "./cli/app.ts";
+
+const controller = new AbortController();
+let interrupts = 0;
+const onSignal = (signal: string) => {
+  interrupts += 1;
+  // The first signal asks for a clean stop (a play in progress rolls back); a second one quits.
+  if (interrupts > 1) process.exit(130);
+  process.stderr.write(`kplay: ${signal} received, stopping and rolling back…\n`);
+  controller.abort(new Error(signal));
+};
+process.on("SIGINT", () => onSignal("SIGINT"));
+process.on("SIGTERM", () => onSignal("SIGTERM"));
+
+const code = await runCli(process.argv.slice(2), {
+  env: process.env,
+  cwd: process.cwd(),
+  stdoutIsTTY: Boolean(process.stdout.isTTY),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readFile: (path) => readFileSync(path),
+  readStdin: () => readFileSync(0),
+  signal: controller.signal,
+});
+// Let piped output drain before exiting: process.exit does not wait for it on Node.
+await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+await new Promise<void>((resolve) => process.stderr.write("", () => resolve()));
+process.exit(code);

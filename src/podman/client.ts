@@ -1,0 +1,69 @@
+import type { HttpRequest, Transport } from "../transport/types.ts";
+import { PodmanApiError, podmanErrorDetail } from "./errors.ts";
+
+/** The libpod API path prefix kplay speaks. 4.0.0 is the oldest libpod API it supports. */
+export const API_PREFIX = "/v4.0.0/libpod";
+
+/** A libpod request as a plan records it: method, path (without prefix), query, body. */
+export interface ApiRequest {
+  readonly method: HttpRequest["method"];
+  /** Path below the libpod prefix, e.g. `/pods/create`. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+}
+
+/** Thin typed access to libpod over a transport: JSON in, JSON out, errors as PodmanApiError. */
+export class PodmanClient {
+  constructor(readonly transport: Transport) {}
+
+  /** Sends a request and returns the parsed JSON (or undefined for an empty body). */
+  async call<T = unknown>(req: ApiRequest, options: { signal?: AbortSignal; ok?: number[] } = {}): Promise<T> {
+    const text = await this.callText(req, options);
+    if (!text) return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      return text as T;
+    }
+  }
+
+  /** Sends a request and returns the raw body text, throwing PodmanApiError on a bad status. */
+  async callText(req: ApiRequest, options: { signal?: AbortSignal; ok?: number[] } = {}): Promise<string> {
+    const res = await this.transport.request({
+      method: req.method,
+      path: API_PREFIX + req.path,
+      ...(req.query ? { query: req.query } : {}),
+      ...(req.body !== undefined ? { body: req.body } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const text = await res.text();
+    const ok = options.ok ?? [];
+    if ((res.status >= 200 && res.status < 300) || ok.includes(res.status)) return text;
+    throw new PodmanApiError(req.method, req.path, res.status, podmanErrorDetail(text));
+  }
+
+  /** Sends a request whose answer is a stream (logs, pulls); the caller reads the body. */
+  async stream(req: ApiRequest, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.transport.request({
+      method: req.method,
+      path: API_PREFIX + req.path,
+      ...(req.query ? { query: req.query } : {}),
+      ...(req.body !== undefined ? { body: req.body } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    if (res.status < 200 || res.status >= 300 || !res.body) {
+      throw new PodmanApiError(req.method, req.path, res.status, podmanErrorDetail(await res.text()));
+    }
+    return res.body;
+  }
+
+  /** Answers whether an `…/exists` endpoint says the object exists (204) or not (404). */
+  async exists(path: string): Promise<boolean> {
+    const res = await this.transport.request({ method: "GET", path: API_PREFIX + path });
+    const text = await res.text();
+    if (res.status === 204 || res.status === 200) return true;
+    if (res.status === 404) return false;
+    throw new PodmanApiError("GET", path, res.status, podmanErrorDetail(text));
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Typed libpod calls on pods, containers and volumes that the executor, `down` and `ps` share.
+ */
+import type { PodmanClient } from "./client.ts";
+import { decodeLogStream } from "./logs.ts";
+
+export interface PodInspect {
+  readonly Id: string;
+  readonly Name: string;
+  readonly State: string;
+  readonly Labels?: Record<string, string> | null;
+  readonly InfraContainerID?: string;
+  readonly Created?: string;
+  readonly Containers?: { Id: string; Name: string; State: string }[] | null;
+  readonly InfraConfig?: { PortBindings?: Record<string, { HostIp: string; HostPort: string }[]> | null };
+}
+
+export interface PodListEntry {
+  readonly Id: string;
+  readonly Name: string;
+  readonly Status: string;
+  readonly Created: string;
+  readonly Labels?: Record<string, string> | null;
+  readonly InfraId?: string;
+  readonly Containers?: { Id: string; Names: string; Status: string }[] | null;
+}
+
+const enc = encodeURIComponent;
+
+/** Inspects a pod; undefined when it does not exist. */
+export async function inspectPod(client: PodmanClient, name: string): Promise<PodInspect | undefined> {
+  if (!(await client.exists(`/pods/${enc(name)}/exists`))) return undefined;
+  return client.call<PodInspect>({ method: "GET", path: `/pods/${enc(name)}/json` });
+}
+
+/** Lists pods matching a label filter (`key=value`). */
+export async function listPods(client: PodmanClient, label: string): Promise<PodListEntry[]> {
+  const filters = JSON.stringify({ label: [label] });
+  return (await client.call<PodListEntry[]>({ method: "GET", path: "/pods/json", query: { filters } })) ?? [];
+}
+
+/**
+ * Removes a pod and its containers. With `graceSeconds` 0, or for rollback, the pod is
+ * killed first: Podman's stop with t=0 still waits its default timeout, and a forced delete
+ * waits the stop timeout when PID 1 ignores SIGTERM.
+ */
+export async function removePod(
+  client: PodmanClient,
+  name: string,
+  graceSeconds: number | undefined,
+): Promise<void> {
+  const path = `/pods/${enc(name)}`;
+  if (graceSeconds === 0) {
+    await client.call({ method: "POST", path: `${path}/kill`, query: { signal: "KILL" } }, { ok: [409] });
+  } else {
+    const query: Record<string, string> = graceSeconds === undefined ? {} : { t: String(graceSeconds) };
+    await client.call({ method: "POST", path: `${path}/stop`, query }, { ok: [304, 409] });
+  }
+  await client.call({ method: "DELETE", path, query: { force: "true" } }, { ok: [404] });
+}
+
+/** Lists volume names matching a label filter. */
+export async function listVolumes(client: PodmanClient, label: string): Promise<string[]> {
+  const filters = JSON.stringify({ label: [label] });
+  const vols = await client.call<{ Name: string }[]>({ method: "GET", path: "/volumes/json", query: { filters } });
+  return (vols ?? []).map((v) => v.Name).sort();
+}
+
+/** Removes a volume; a missing one is fine. */
+export async function removeVolume(client: PodmanClient, name: string): Promise<void> {
+  await client.call({ method: "DELETE", path: `/volumes/${enc(name)}`, query: { force: "true" } }, { ok: [404] });
+}
+
+/** Removes a container (killing it first); a missing one is fine. */
+export async function removeContainer(client: PodmanClient, name: string): Promise<void> {
+  await client.call({ method: "DELETE", path: `/containers/${enc(name)}`, query: { force: "true", t: "0" } }, { ok: [404] });
+}
+
+/** The last lines a container wrote, stdout and stderr interleaved, as text. */
+export async function tailLogs(client: PodmanClient, name: string, lines: number): Promise<string> {
+  const body = await client.stream({
+    method: "GET",
+    path: `/containers/${enc(name)}/logs`,
+    query: { stdout: "true", stderr: "true", tail: String(lines) },
+  });
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const frame of decodeLogStream(body)) text += decoder.decode(frame.data, { stream: true });
+  return text + decoder.decode();
+}

@@ -1,0 +1,53 @@
+import type { Endpoint } from "./types.ts";
+
+/** Parses `unix:///path`, `unix:/path`, `tcp://host:port` or a bare absolute socket path. */
+export function parseEndpoint(url: string): Endpoint | undefined {
+  if (url.startsWith("/")) return { kind: "unix", path: url };
+  if (url.startsWith("unix://")) {
+    const path = url.slice("unix://".length);
+    return path.startsWith("/") ? { kind: "unix", path } : undefined;
+  }
+  if (url.startsWith("unix:")) {
+    const path = url.slice("unix:".length);
+    return path.startsWith("/") ? { kind: "unix", path } : undefined;
+  }
+  if (url.startsWith("tcp://") || url.startsWith("http://")) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url.replace(/^tcp:/, "http:"));
+    } catch {
+      return undefined;
+    }
+    const port = Number(parsed.port || "80");
+    if (!parsed.hostname || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+    return { kind: "tcp", host: parsed.hostname.replace(/^\[|\]$/g, ""), port };
+  }
+  return undefined;
+}
+
+export interface EndpointCandidate {
+  readonly url: string;
+  /** Why this place was tried, for the "where kplay looked" message. */
+  readonly source: string;
+}
+
+/**
+ * Lists where to look for Podman, in order: --url, CONTAINER_HOST,
+ * $XDG_RUNTIME_DIR/podman/podman.sock, /run/podman/podman.sock.
+ */
+export function endpointCandidates(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): EndpointCandidate[] {
+  if (flag) return [{ url: flag, source: "--url" }];
+  if (env.CONTAINER_HOST) return [{ url: env.CONTAINER_HOST, source: "CONTAINER_HOST" }];
+  const out: EndpointCandidate[] = [];
+  if (env.XDG_RUNTIME_DIR) {
+    out.push({
+      url: `unix://${env.XDG_RUNTIME_DIR}/podman/podman.sock`,
+      source: "$XDG_RUNTIME_DIR/podman/podman.sock",
+    });
+  }
+  out.push({ url: "unix:///run/podman/podman.sock", source: "the rootful default" });
+  return out;
+}

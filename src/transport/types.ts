@@ -1,0 +1,62 @@
+/**
+ * One HTTP-over-socket interface. Everything above this folder speaks only these types;
+ * only the adapters in this folder name Bun, Deno or undici.
+ */
+
+/** Where Podman listens: a unix socket path, or a TCP host and port. */
+export type Endpoint =
+  | { readonly kind: "unix"; readonly path: string }
+  | { readonly kind: "tcp"; readonly host: string; readonly port: number };
+
+export interface HttpRequest {
+  readonly method: "GET" | "POST" | "PUT" | "DELETE" | "HEAD";
+  /** Absolute path with its version prefix, e.g. `/v4.0.0/libpod/pods/create`. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string>>;
+  /** Sent as JSON when present. */
+  readonly body?: unknown;
+  readonly signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  /** The raw body stream, for streaming endpoints (logs, pulls). Read it or call `text()`. */
+  readonly body: ReadableStream<Uint8Array> | null;
+  text(): Promise<string>;
+}
+
+export interface Transport {
+  readonly endpoint: Endpoint;
+  request(req: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+/** A request that never reached Podman (socket missing, refused, reset). */
+export class TransportError extends Error {
+  override readonly name = "TransportError";
+  constructor(
+    readonly endpoint: Endpoint,
+    /** Why, without the address: `ENOENT: no such file or directory`. */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Cannot reach Podman at ${describeEndpoint(endpoint)}: ${reason}`, options);
+  }
+}
+
+/** Formats the request target as a URL path with its query string. */
+export function requestTarget(req: Pick<HttpRequest, "path" | "query">): string {
+  const query = req.query ? new URLSearchParams(req.query).toString() : "";
+  return query ? `${req.path}?${query}` : req.path;
+}
+
+/** The base URL used with the socket (its host is ignored on unix sockets). */
+export function baseUrl(endpoint: Endpoint): string {
+  return endpoint.kind === "unix" ? "http://d" : `http://${endpoint.host}:${endpoint.port}`;
+}
+
+/** Describes an endpoint for messages. */
+export function describeEndpoint(endpoint: Endpoint): string {
+  return endpoint.kind === "unix" ? `unix://${endpoint.path}` : `tcp://${endpoint.host}:${endpoint.port}`;
+}
