@@ -1,7 +1,6 @@
 import type { PodmanClient } from "../podman/client.ts";
 import { PodmanApiError } from "../podman/errors.ts";
-import { inspectPod, listVolumes, removePod, removeVolume, tailLogs } from "../podman/objects.ts";
-import { LABEL_POD } from "../plan/labels.ts";
+import { inspectPod, tailLogs } from "../podman/objects.ts";
 import type { PodPlan, Step } from "../plan/types.ts";
 import { PlayError, PodPlayFailed } from "./errors.ts";
 import type { HostFs } from "./hostpath.ts";
@@ -10,42 +9,52 @@ import { Journal } from "./journal.ts";
 
 export interface ExecuteOptions {
   readonly hostFs: HostFs;
-  /** Remove an existing pod of the same name first. */
+  /** Recreate an existing pod of the same name even when nothing changed. */
   readonly replace?: boolean;
   /** Keep what was created when a step fails (for debugging). */
   readonly keepOnError?: boolean;
   /** Aborting stops after the request in flight and rolls back. */
   readonly signal?: AbortSignal;
-  readonly onEvent?: (e: ImageEvent | { type: "replaced"; pod: string }) => void;
+  readonly onEvent?: (e: ImageEvent) => void;
 }
+
+/** What the steps learned as they ran: IDs and Podman's warnings. */
+export interface StepState {
+  id: string;
+  containers: PlayedContainer[];
+  warnings: string[];
+}
+
+/** What play did to a pod or container. */
+export type PlayAction = "created" | "unchanged" | "updated" | "recreated" | "started" | "removed";
 
 export interface PlayedContainer {
   readonly container: string;
   readonly name: string;
   readonly id: string;
   readonly init: boolean;
+  readonly action: PlayAction;
 }
 
 export interface PlayedPod {
   readonly name: string;
   readonly id: string;
+  readonly action: PlayAction;
+  /** Why a pod was recreated, for the user. */
+  readonly reason?: string;
   readonly infraId?: string;
   readonly containers: readonly PlayedContainer[];
   readonly warnings: readonly string[];
 }
 
 /**
- * Carries out one pod's plan as a transaction: every object created is journaled, and on
- * any failure (or abort) exactly those objects are removed again, newest first.
+ * Creates one pod from its plan as a transaction: every object created is journaled, and on
+ * any failure (or abort) exactly those objects are removed again, newest first. The pod must
+ * not exist (see converge.ts for what happens when it does).
  */
-export async function executePodPlan(
-  client: PodmanClient,
-  plan: PodPlan,
-  options: ExecuteOptions,
-): Promise<PlayedPod> {
-  await clearTheWay(client, plan.name, options);
+export async function createPod(client: PodmanClient, plan: PodPlan, options: ExecuteOptions): Promise<PlayedPod> {
   const journal = new Journal();
-  const state = { id: "", containers: [] as PlayedContainer[], warnings: [] as string[] };
+  const state: StepState = { id: "", containers: [], warnings: [] };
   try {
     for (const step of plan.steps) {
       if (options.signal?.aborted) throw new PlayError("Interrupted");
@@ -61,28 +70,19 @@ export async function executePodPlan(
   return {
     name: plan.name,
     id: state.id,
+    action: "created",
     ...(inspected?.InfraContainerID ? { infraId: inspected.InfraContainerID } : {}),
     containers: state.containers,
     warnings: state.warnings,
   };
 }
 
-async function clearTheWay(client: PodmanClient, name: string, options: ExecuteOptions): Promise<void> {
-  const existing = await inspectPod(client, name);
-  if (!existing) return;
-  if (!options.replace) {
-    throw new PlayError(`Pod "${name}" already exists; use --replace to remove it and play it again`);
-  }
-  await removePod(client, name, 0);
-  for (const v of await listVolumes(client, `${LABEL_POD}=${name}`)) await removeVolume(client, v);
-  options.onEvent?.({ type: "replaced", pod: name });
-}
-
-async function runStep(
+/** Carries out one step, journaling what it creates. */
+export async function runStep(
   client: PodmanClient,
   step: Step,
   journal: Journal,
-  state: { id: string; containers: PlayedContainer[]; warnings: string[] },
+  state: StepState,
   options: ExecuteOptions,
 ): Promise<void> {
   switch (step.action) {
@@ -106,7 +106,7 @@ async function runStep(
     case "create-container": {
       const res = await client.call<{ Id: string; Warnings?: string[] | null }>(step.request);
       journal.record({ kind: "container", name: step.name });
-      state.containers.push({ container: step.container, name: step.name, id: res.Id, init: step.init });
+      state.containers.push({ container: step.container, name: step.name, id: res.Id, init: step.init, action: "created" });
       for (const w of res.Warnings ?? []) state.warnings.push(`${step.name}: ${w}`);
       return;
     }
@@ -122,7 +122,7 @@ async function runStep(
 }
 
 /** Replaces container IDs in Podman's message by names, and adds a failed init's last lines. */
-async function explainFailure(client: PodmanClient, cause: unknown, containers: readonly PlayedContainer[]): Promise<unknown> {
+export async function explainFailure(client: PodmanClient, cause: unknown, containers: readonly PlayedContainer[]): Promise<unknown> {
   if (!(cause instanceof PodmanApiError)) return cause;
   let detail = cause.detail;
   for (const c of containers) detail = detail.split(c.id).join(`"${c.name}"`);

@@ -88,3 +88,40 @@ export async function tailLogs(client: PodmanClient, name: string, lines: number
   for await (const frame of decodeLogStream(body)) text += decoder.decode(frame.data, { stream: true });
   return text + decoder.decode();
 }
+
+export interface ContainerListEntry {
+  readonly Id: string;
+  readonly Names: string[];
+  readonly State: string;
+  readonly Labels?: Record<string, string> | null;
+}
+
+/** Lists every container (running or not) of a pod, the infra container included. */
+export async function listPodContainers(client: PodmanClient, podId: string): Promise<ContainerListEntry[]> {
+  const filters = JSON.stringify({ pod: [podId] });
+  return (
+    (await client.call<ContainerListEntry[]>({ method: "GET", path: "/containers/json", query: { all: "true", filters } })) ?? []
+  );
+}
+
+/** Starts a container; already running is fine. */
+export async function startContainer(client: PodmanClient, name: string): Promise<void> {
+  await client.call({ method: "POST", path: `/containers/${enc(name)}/start` }, { ok: [304] });
+}
+
+/** Stops a container within `seconds` (kills at once for 0, like removePod). */
+export async function stopContainer(client: PodmanClient, name: string, seconds: number | undefined): Promise<void> {
+  const path = `/containers/${enc(name)}`;
+  if (seconds === 0) {
+    await client.call({ method: "POST", path: `${path}/kill`, query: { signal: "KILL" } }, { ok: [409] });
+    await client.call({ method: "POST", path: `${path}/wait`, query: { condition: "stopped" } }, { ok: [404] });
+    return;
+  }
+  const query: Record<string, string> = seconds === undefined ? {} : { t: String(seconds) };
+  await client.call({ method: "POST", path: `${path}/stop`, query }, { ok: [304] });
+}
+
+/** Renames a container (used to keep the old one aside while its replacement starts). */
+export async function renameContainer(client: PodmanClient, name: string, to: string): Promise<void> {
+  await client.call({ method: "POST", path: `/containers/${enc(name)}/rename`, query: { name: to } });
+}

@@ -31,11 +31,16 @@ export async function checkPodman(transport: Transport): Promise<string> {
 
 /** Reads Podman's version and API version. */
 export async function readVersion(client: PodmanClient): Promise<PodmanVersion> {
-  const v = await client.call<{ Version?: string; ApiVersion?: string; Components?: unknown }>({
-    method: "GET",
-    path: "/version",
-  });
-  return { version: String(v?.Version ?? "unknown"), apiVersion: String(v?.ApiVersion ?? "unknown") };
+  const v = await client.call<{
+    Version?: string;
+    Components?: { Name?: string; Version?: string; Details?: { APIVersion?: string } }[];
+  }>({ method: "GET", path: "/version" });
+  // The top-level ApiVersion is the Docker-compatible one; libpod's is the engine component's.
+  const engine = v?.Components?.find((c) => c.Name === "Podman Engine");
+  return {
+    version: String(engine?.Version ?? v?.Version ?? "unknown"),
+    apiVersion: String(engine?.Details?.APIVersion ?? "unknown"),
+  };
 }
 
 /** Compares dotted numeric versions: negative, zero or positive. */

@@ -48,12 +48,35 @@ export function createFetchTransport(
   };
 }
 
-function causeText(cause: unknown): string {
-  if (cause instanceof Error) {
-    const inner = (cause as { cause?: unknown }).cause;
-    const code = (cause as { code?: unknown }).code ?? (inner as { code?: unknown } | undefined)?.code;
-    const detail = inner instanceof Error ? inner.message : cause.message;
-    return typeof code === "string" && !detail.includes(code) ? `${code}: ${detail}` : detail;
+const FRIENDLY: Record<string, string> = {
+  ENOENT: "no such socket file",
+  ECONNREFUSED: "connection refused (nothing listens there)",
+  EACCES: "permission denied",
+  ECONNRESET: "the connection was reset",
+  ENOTFOUND: "unknown host",
+  ETIMEDOUT: "timed out",
+};
+
+const OS_ERRORS: Record<string, string> = { "2": "ENOENT", "13": "EACCES", "104": "ECONNRESET", "110": "ETIMEDOUT", "111": "ECONNREFUSED" };
+
+/** Finds the system error code in a runtime's fetch error, wherever that runtime put it. */
+function errorCode(cause: unknown): string | undefined {
+  for (let e: unknown = cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    const text = e instanceof Error ? e.message : String(e);
+    const match = /\b(E[A-Z]{3,})\b/.exec(text);
+    if (match?.[1]) return match[1];
+    // Deno reports the errno only: "No such file or directory (os error 2)".
+    const os = /\(os error (\d+)\)/.exec(text);
+    if (os?.[1] && OS_ERRORS[os[1]]) return OS_ERRORS[os[1]];
   }
-  return String(cause);
+  return undefined;
+}
+
+function causeText(cause: unknown): string {
+  const code = errorCode(cause);
+  if (code && FRIENDLY[code]) return `${FRIENDLY[code]} (${code})`;
+  if (code) return code;
+  return cause instanceof Error ? cause.message : String(cause);
 }

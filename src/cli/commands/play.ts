@@ -1,5 +1,6 @@
 import { mapSettled } from "../../apply/concurrency.ts";
-import { executePodPlan, type PlayedPod } from "../../apply/execute.ts";
+import { playPod } from "../../apply/converge.ts";
+import type { PlayedPod } from "../../apply/execute.ts";
 import { nodeHostFs } from "../../apply/hostpath.ts";
 import { planPods } from "../../plan/index.ts";
 import { connect } from "../connect.ts";
@@ -35,14 +36,13 @@ export async function runPlay(io: CliIo, files: readonly string[], flags: PlayFl
   const progress = io.stderrIsTTY && !flags.quiet;
   try {
     const results = await mapSettled(plan.pods, POD_CONCURRENCY, (p) =>
-      executePodPlan(client, p, {
+      playPod(client, p, {
         hostFs: nodeHostFs,
         replace: flags.replace,
         keepOnError: flags.keepOnError,
         signal: io.signal,
         onEvent: (e) => {
           if (e.type === "pulling" && progress) io.stderr(`Pulling ${e.image}…\n`);
-          if (e.type === "replaced" && !flags.quiet) io.stderr(`Removed existing pod "${e.pod}" (--replace)\n`);
         },
       }),
     );
@@ -64,18 +64,19 @@ export async function runPlay(io: CliIo, files: readonly string[], flags: PlayFl
 }
 
 function printPlayed(io: CliIo, played: readonly PlayedPod[], flags: PlayFlags, total: number): void {
-  const status = flags.start ? "started" : "created";
   if (flags.output !== "table") {
-    io.stdout(renderData({ pods: played.map((p) => ({ ...p, status })) }, flags.output));
+    io.stdout(renderData({ pods: played }, flags.output));
     return;
   }
   if (flags.quiet || played.length === 0) return;
   const rows: string[][] = [];
   for (const p of played) {
-    rows.push([`pod/${p.name}`, p.name, shortId(p.id), status]);
+    rows.push([`pod/${p.name}`, p.name, shortId(p.id), p.reason ? `${p.action} (${p.reason})` : p.action]);
     if (p.infraId) rows.push(["  infra", "", shortId(p.infraId), ""]);
-    for (const c of p.containers) rows.push([`  ${c.init ? "init " : ""}${c.container}`, c.name, shortId(c.id), ""]);
+    for (const c of p.containers) {
+      rows.push([`  ${c.init ? "init " : ""}${c.container}`, c.name, shortId(c.id), c.action]);
+    }
   }
-  io.stdout(renderTable(["OBJECT", "NAME", "ID", "STATUS"], rows));
+  io.stdout(renderTable(["OBJECT", "NAME", "ID", "ACTION"], rows));
   if (played.length < total) io.stdout(`${played.length} of ${total} pods played\n`);
 }

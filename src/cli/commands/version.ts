@@ -18,7 +18,7 @@ export async function runVersion(io: CliIo, flags: { url?: string; output: Outpu
       await client.transport.close();
     }
   } catch (e) {
-    info.podmanError = e instanceof Error ? (e.message.split("\n")[0] ?? e.message) : String(e);
+    info.podmanError = e instanceof Error ? e.message : String(e);
   }
   if (flags.output !== "table") {
     io.stdout(renderData(info, flags.output));
@@ -28,7 +28,7 @@ export async function runVersion(io: CliIo, flags: { url?: string; output: Outpu
   io.stdout(
     info.podman
       ? `podman ${info.podman.version} (API ${info.podman.apiVersion})\n`
-      : `podman: not reachable (${info.podmanError})\n`,
+      : `podman: not reachable\n${info.podmanError}\n`,
   );
   return EXIT_OK;
 }

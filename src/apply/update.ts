@@ -1,0 +1,142 @@
+/**
+ * In-place update of a running pod: each changed app container is replaced on its own,
+ * as a small transaction, while the pod, its infra container, IP and volumes stay.
+ */
+import type { PodmanClient } from "../podman/client.ts";
+import {
+  type ContainerListEntry,
+  type PodInspect,
+  removeContainer,
+  renameContainer,
+  startContainer,
+  stopContainer,
+} from "../podman/objects.ts";
+import { LABEL_CONTAINER, LABEL_CONTAINER_HASH, LABEL_GRACE, LABEL_INIT } from "../plan/labels.ts";
+import type { CreateContainerStep, PodPlan } from "../plan/types.ts";
+import { PodPlayFailed } from "./errors.ts";
+import { type ExecuteOptions, explainFailure, type PlayedContainer, type PlayedPod, runStep, type StepState } from "./execute.ts";
+import { Journal } from "./journal.ts";
+
+/** Suffix of an old container kept aside while its replacement starts. */
+const ASIDE = "-kplay-old";
+
+export async function updateContainers(
+  client: PodmanClient,
+  plan: PodPlan,
+  pod: PodInspect,
+  current: readonly ContainerListEntry[],
+  options: ExecuteOptions,
+): Promise<PlayedPod> {
+  const start = plan.steps.some((s) => s.action === "start-pod");
+  const apps = plan.steps.filter((s): s is CreateContainerStep => s.action === "create-container" && !s.init);
+  const have = new Map<string, ContainerListEntry>();
+  for (const c of current) {
+    const name = c.Labels?.[LABEL_CONTAINER];
+    if (name !== undefined && c.Labels?.[LABEL_INIT] !== "true") have.set(name, c);
+  }
+  const changed = apps.filter((s) => have.get(s.container)?.Labels?.[LABEL_CONTAINER_HASH] !== plan.containerHashes[s.container]);
+  const gone = [...have.keys()].filter((n) => !apps.some((s) => s.container === n));
+  const grace = pod.Labels?.[LABEL_GRACE] === undefined ? undefined : Number(pod.Labels[LABEL_GRACE]);
+
+  const containers: PlayedContainer[] = [];
+  const state: StepState = { id: pod.Id, containers: [], warnings: [] };
+  let action: PlayedPod["action"] = "unchanged";
+  if (changed.length === 0 && gone.length === 0) {
+    if (start && pod.State !== "Running") {
+      await client.call({ method: "POST", path: `/pods/${encodeURIComponent(plan.name)}/start` });
+      action = "started";
+    }
+  } else {
+    action = "updated";
+    // Images and host paths first: nothing is touched if an image is missing.
+    const journal = new Journal();
+    try {
+      for (const step of plan.steps) {
+        if (step.action === "ensure-image" && step.containers.some((c) => changed.some((s) => s.container === c))) {
+          await runStep(client, step, journal, state, options);
+        }
+        if (step.action === "prepare-host-path") await runStep(client, step, journal, state, options);
+      }
+    } catch (cause) {
+      const { removed, leftovers } = await journal.rollback(client, options.hostFs);
+      throw new PodPlayFailed(plan.name, cause, removed, leftovers, false);
+    }
+    for (const step of changed) {
+      const old = have.get(step.container);
+      const id = await replaceContainer(client, plan.name, step, old, grace, start, options);
+      containers.push({ container: step.container, name: step.name, id, init: false, action: old ? "updated" : "created" });
+    }
+    for (const name of gone) {
+      const old = have.get(name);
+      if (!old) continue;
+      await stopContainer(client, old.Names[0] ?? old.Id, grace);
+      await removeContainer(client, old.Id);
+      containers.push({ container: name, name: old.Names[0] ?? name, id: old.Id, init: false, action: "removed" });
+    }
+  }
+  // Everything not touched is reported as unchanged, init containers included.
+  const all = plan.steps.filter((s): s is CreateContainerStep => s.action === "create-container");
+  for (const step of all) {
+    if (containers.some((c) => c.container === step.container)) continue;
+    const c = current.find((x) => x.Labels?.[LABEL_CONTAINER] === step.container);
+    if (c) containers.push({ container: step.container, name: step.name, id: c.Id, init: step.init, action: "unchanged" });
+  }
+  return {
+    name: plan.name,
+    id: pod.Id,
+    action,
+    ...(pod.InfraContainerID ? { infraId: pod.InfraContainerID } : {}),
+    containers: orderLike(all, containers),
+    warnings: state.warnings,
+  };
+}
+
+/**
+ * Replaces one container: the old one is stopped and renamed aside (ports and names are
+ * shared, so both cannot run), the new one created and started; only then is the old one
+ * removed. If the new one fails, it is removed and the old one renamed back and restarted.
+ */
+async function replaceContainer(
+  client: PodmanClient,
+  pod: string,
+  step: CreateContainerStep,
+  old: ContainerListEntry | undefined,
+  grace: number | undefined,
+  start: boolean,
+  options: ExecuteOptions,
+): Promise<string> {
+  const wasRunning = old?.State === "running";
+  if (old) {
+    await stopContainer(client, step.name, grace);
+    await renameContainer(client, step.name, step.name + ASIDE);
+  }
+  const journal = new Journal();
+  const state: StepState = { id: "", containers: [], warnings: [] };
+  try {
+    await runStep(client, step, journal, state, options);
+    if (start) await startContainer(client, step.name);
+  } catch (cause) {
+    const detailed = await explainFailure(client, cause, state.containers);
+    const { removed, leftovers } = await journal.rollback(client, options.hostFs);
+    if (old) {
+      try {
+        await renameContainer(client, step.name + ASIDE, step.name);
+        if (wasRunning) await startContainer(client, step.name);
+        removed.push(`(restored the previous ${step.name})`);
+      } catch (e) {
+        leftovers.push({ kind: "container", name: step.name + ASIDE, error: `could not restore it: ${String(e)}` });
+      }
+    }
+    throw new PodPlayFailed(pod, detailed, removed, leftovers, false);
+  }
+  if (old) await removeContainer(client, old.Id);
+  return state.containers[0]?.id ?? "";
+}
+
+function orderLike(steps: readonly CreateContainerStep[], played: PlayedContainer[]): PlayedContainer[] {
+  const rank = (c: PlayedContainer) => {
+    const i = steps.findIndex((s) => s.container === c.container);
+    return i < 0 ? steps.length : i;
+  };
+  return [...played].sort((a, b) => rank(a) - rank(b));
+}
