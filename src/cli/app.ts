@@ -1,11 +1,13 @@
 import { cac } from "cac";
 import { runDown } from "./commands/down.ts";
+import { runLogs } from "./commands/logs.ts";
 import { runPlan } from "./commands/plan.ts";
 import { runPlay } from "./commands/play.ts";
 import { runPs } from "./commands/ps.ts";
 import { runValidate } from "./commands/validate.ts";
 import { KPLAY_VERSION, runVersion } from "./commands/version.ts";
 import { describeFailure } from "./failure.ts";
+import { DEFAULT_WAIT_MS, parseDuration } from "./duration.ts";
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from "./io.ts";
 import { parseFormat } from "./render.ts";
 
@@ -54,17 +56,20 @@ export async function runCli(args: readonly string[], io: CliIo, now: () => numb
     .option("--replace", "Remove an existing pod of the same name first")
     .option("--keep-on-error", "Keep what was created when a step fails (for debugging)")
     .option("--infra-image <image>", "Image for the infra (pause) container (default: Podman's own)")
+    .option("--wait [duration]", "Wait until every container runs and is ready (default 2m; e.g. 90s)")
     .option("--strict", "Treat warnings (ignored fields) as errors")
     .option("-q, --quiet", "Print nothing on success")
     .action((files: string[], o: Options) => {
       const c = common(o);
       const infra = str(o.infraImage);
+      const wait = o.wait === undefined || o.wait === false ? undefined : o.wait === true ? DEFAULT_WAIT_MS : parseDuration(String(o.wait));
       result = runPlay(io, files, {
         ...withUrl(c),
         start: bool(o.start, true),
         replace: bool(o.replace, false),
         keepOnError: bool(o.keepOnError, false),
         ...(infra ? { infraImage: infra } : {}),
+        ...(wait === undefined ? {} : { waitMs: wait }),
       });
     });
 
@@ -95,6 +100,25 @@ export async function runCli(args: readonly string[], io: CliIo, now: () => numb
     .option("--strict", "Treat warnings as errors")
     .action((files: string[], o: Options) => {
       result = runValidate(io, files, { strict: bool(o.strict, false), output: parseFormat(o.output) });
+    });
+
+  cli
+    .command("logs <pod>", "Print a container's logs (the pod's only app container by default)")
+    .option("-c, --container <name>", "The container (its Kubernetes name)")
+    .option("-f, --follow", "Keep printing new lines until interrupted")
+    .option("--tail <n>", "Only the last N lines")
+    .action((pod: string, o: Options) => {
+      const container = str(o.container);
+      const tail = str(o.tail);
+      if (tail !== undefined && !/^\d+$/.test(tail)) throw new UsageError(`--tail takes a whole number, got "${tail}"`);
+      const url = str(o.url);
+      result = runLogs(io, pod, {
+        ...(url === undefined ? {} : { url }),
+        debug: bool(o.debug, false),
+        follow: bool(o.follow, false),
+        ...(container ? { container } : {}),
+        ...(tail !== undefined ? { tail: Number(tail) } : {}),
+      });
     });
 
   cli.command("ps", "List the pods kplay created").action((o: Options) => {

@@ -2,6 +2,7 @@ import { mapSettled } from "../../apply/concurrency.ts";
 import { playPod } from "../../apply/converge.ts";
 import type { PlayedPod } from "../../apply/execute.ts";
 import { nodeHostFs } from "../../apply/hostpath.ts";
+import { waitForPod } from "../../apply/wait.ts";
 import { planPods } from "../../plan/index.ts";
 import { connect } from "../connect.ts";
 import { describeFailure } from "../failure.ts";
@@ -16,6 +17,8 @@ export interface PlayFlags {
   readonly replace: boolean;
   readonly keepOnError: boolean;
   readonly infraImage?: string;
+  /** Wait this long for every container to run and be ready. */
+  readonly waitMs?: number;
   readonly quiet: boolean;
   readonly output: OutputFormat;
   readonly debug: boolean;
@@ -35,8 +38,9 @@ export async function runPlay(io: CliIo, files: readonly string[], flags: PlayFl
   const { client } = await connect(flags.url, io.env);
   const progress = io.stderrIsTTY && !flags.quiet;
   try {
-    const results = await mapSettled(plan.pods, POD_CONCURRENCY, (p) =>
-      playPod(client, p, {
+    const deadline = Date.now() + (flags.waitMs ?? 0);
+    const results = await mapSettled(plan.pods, POD_CONCURRENCY, async (p) => {
+      const played = await playPod(client, p, {
         hostFs: nodeHostFs,
         replace: flags.replace,
         keepOnError: flags.keepOnError,
@@ -44,8 +48,10 @@ export async function runPlay(io: CliIo, files: readonly string[], flags: PlayFl
         onEvent: (e) => {
           if (e.type === "pulling" && progress) io.stderr(`Pulling ${e.image}…\n`);
         },
-      }),
-    );
+      });
+      if (flags.waitMs !== undefined && flags.start) await waitForPod(client, p, deadline, io.signal);
+      return played;
+    });
     const played = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     let code = EXIT_OK;
     for (const r of results) {

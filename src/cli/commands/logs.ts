@@ -1,0 +1,109 @@
+import { LABEL_CONTAINER, LABEL_INIT } from "../../plan/labels.ts";
+import type { PodmanClient } from "../../podman/client.ts";
+import { decodeLogStream } from "../../podman/logs.ts";
+import { inspectPod, listPodContainers } from "../../podman/objects.ts";
+import { connect } from "../connect.ts";
+import { type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from "../io.ts";
+
+export interface LogsFlags {
+  readonly url?: string;
+  readonly container?: string;
+  readonly follow: boolean;
+  readonly tail?: number;
+  readonly debug: boolean;
+}
+
+/** One container of a pod as `logs` names it: its Kubernetes name and Podman's ID. */
+export interface PodMember {
+  readonly container: string;
+  readonly id: string;
+  readonly init: boolean;
+}
+
+/**
+ * `kplay logs POD [-c CONTAINER] [-f] [--tail N]`: a container's stdout to stdout and its
+ * stderr to stderr, from libpod's multiplexed logs stream. `-f` ends cleanly (exit 0) when
+ * the command is interrupted.
+ */
+export async function runLogs(io: CliIo, pod: string, flags: LogsFlags): Promise<number> {
+  const { client } = await connect(flags.url, io.env);
+  try {
+    const members = await listMembers(client, pod);
+    if (!members) {
+      io.stderr(`kplay: pod "${pod}" not found\n`);
+      return EXIT_FAILURE;
+    }
+    const picked = pickContainer(pod, members, flags.container);
+    if (typeof picked === "string") {
+      io.stderr(`kplay: ${picked}\n`);
+      return EXIT_FAILURE;
+    }
+    await copyLogs(client, io, picked.id, flags);
+    return EXIT_OK;
+  } catch (e) {
+    // Interrupting -f aborts the request or the read in flight: that is the normal way out.
+    if (flags.follow && io.signal.aborted) return EXIT_OK;
+    throw e;
+  } finally {
+    await client.transport.close();
+  }
+}
+
+/** Lists a pod's containers, the infra one left out; undefined when the pod does not exist. */
+export async function listMembers(client: PodmanClient, pod: string): Promise<PodMember[] | undefined> {
+  const inspected = await inspectPod(client, pod);
+  if (!inspected) return undefined;
+  const listed = await listPodContainers(client, inspected.Id);
+  const prefix = `${inspected.Name}-`;
+  return listed
+    .filter((c) => c.Id !== inspected.InfraContainerID)
+    .map((c) => {
+      // A pod kplay did not create has no labels: Podman's names are `<pod>-<container>`.
+      const name = c.Names[0] ?? c.Id;
+      const container = c.Labels?.[LABEL_CONTAINER] ?? (name.startsWith(prefix) ? name.slice(prefix.length) : name);
+      return { container, id: c.Id, init: c.Labels?.[LABEL_INIT] === "true" };
+    })
+    .sort((a, b) => (a.container < b.container ? -1 : a.container > b.container ? 1 : 0));
+}
+
+/**
+ * Picks the container `-c` names, or the pod's only app container. Returns the member, or
+ * the message for a container that is not there; several app containers and no `-c` is a
+ * usage error worded like kubectl's.
+ */
+export function pickContainer(pod: string, members: readonly PodMember[], wanted: string | undefined): PodMember | string {
+  const apps = members.filter((m) => !m.init).map((m) => m.container);
+  const inits = members.filter((m) => m.init).map((m) => m.container);
+  if (wanted !== undefined) {
+    const found = members.find((m) => m.container === wanted);
+    if (found) return found;
+    const all = members.map((m) => m.container);
+    return `container "${wanted}" not found in pod "${pod}"${all.length ? `, choose one of: [${all.join(" ")}]` : ""}`;
+  }
+  const [only, ...others] = members.filter((m) => !m.init);
+  if (only && others.length === 0) return only;
+  if (!only) return `pod "${pod}" has no app containers${inits.length ? `; its init containers: [${inits.join(" ")}]` : ""}`;
+  const initPart = inits.length ? ` or one of the init containers: [${inits.join(" ")}]` : "";
+  throw new UsageError(`a container name must be specified for pod ${pod}, choose one of: [${apps.join(" ")}]${initPart}`);
+}
+
+/** Streams one container's logs, each frame to the output it came from. */
+async function copyLogs(client: PodmanClient, io: CliIo, id: string, flags: LogsFlags): Promise<void> {
+  const query: Record<string, string> = { stdout: "true", stderr: "true", follow: String(flags.follow) };
+  if (flags.tail !== undefined) query.tail = String(flags.tail);
+  const body = await client.stream(
+    { method: "GET", path: `/containers/${encodeURIComponent(id)}/logs`, query },
+    flags.follow ? io.signal : undefined,
+  );
+  // One decoder per stream: a UTF-8 character may be split across two frames of the same stream.
+  const out = new TextDecoder();
+  const err = new TextDecoder();
+  for await (const frame of decodeLogStream(body)) {
+    if (frame.stream === "stderr") io.stderr(err.decode(frame.data, { stream: true }));
+    else io.stdout(out.decode(frame.data, { stream: true }));
+  }
+  const restOut = out.decode();
+  const restErr = err.decode();
+  if (restOut) io.stdout(restOut);
+  if (restErr) io.stderr(restErr);
+}
