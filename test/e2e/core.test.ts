@@ -75,9 +75,12 @@ describe("core play through the compiled executable", () => {
     };
     expect(psJson.pods.map((p) => [p.name, p.running, p.total])).toEqual([["core", 2, 3]]);
 
-    const again = await runKplay(["play", file], { runtime: "bin" });
-    expect(again.exitCode).toBe(1);
-    expect(again.stderr).toContain("--replace");
+    // Playing the same file again converges: nothing to do, every ID unchanged.
+    const again = await runKplay(["play", "-o", "json", file], { runtime: "bin" });
+    expect(again.exitCode).toBe(0);
+    const replayed = JSON.parse(again.stdout) as { pods: { action: string; id: string; containers: { action: string }[] }[] };
+    expect(replayed.pods.map((p) => p.action)).toEqual(["unchanged"]);
+    expect(replayed.pods[0]?.containers.map((c) => c.action)).toEqual(["unchanged", "unchanged", "unchanged"]);
 
     const down = await runKplay(["down", file], { runtime: "bin" });
     expect(down.exitCode).toBe(0);

@@ -1,0 +1,172 @@
+# shellcheck shell=bash
+# The KPLAY_* variables below are read by the scripts that source this file.
+# shellcheck disable=SC2034
+# Shared helpers for kplay's scripts. Source it; it defines functions and a few variables
+# and runs nothing else. Callers set `set -euo pipefail` themselves.
+
+# Absolute repo root, whatever the caller's cwd: scripts are run as `bash scripts/x.sh`
+# by npm, by CI and by hand from anywhere.
+KPLAY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+KPLAY_CONTAINERS_CONF="$KPLAY_ROOT/scripts/containers.conf"
+# The PATH baked into our images. Without it `podman kube play` cannot find `sh`
+# (PODMAN-HERE.md): import gives an image with no environment at all.
+KPLAY_IMAGE_PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+kplay_log() { printf '%s\n' "$*" >&2; }
+kplay_die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+# Milliseconds since the epoch, for the timings the scripts print.
+kplay_now_ms() { date +%s%3N; }
+
+# kplay_http_get URL [SOCKET] [MAX_SECONDS]: print the body of a GET, fail on connection
+# errors and non-2xx. With SOCKET, the request goes over that unix socket (the URL's host
+# is then ignored). curl is on every machine seen so far, but it is not a dependency we
+# install, so fall back to node (which npm needs anyway).
+kplay_http_get() {
+  local url="$1" socket="${2:-}" max="${3:-5}"
+  if command -v curl >/dev/null 2>&1; then
+    if [[ -n "$socket" ]]; then
+      curl -fsS --max-time "$max" --unix-socket "$socket" "$url"
+    else
+      curl -fsS --max-time "$max" "$url"
+    fi
+    return
+  fi
+  node -e '
+    const [url, socketPath, max] = process.argv.slice(1);
+    const u = new URL(url);
+    const opts = { path: u.pathname + u.search, timeout: Number(max) * 1000 };
+    if (socketPath) opts.socketPath = socketPath; else { opts.host = u.hostname; opts.port = u.port || 80; }
+    const req = require("node:http").get(opts, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => { body += c; });
+      res.on("end", () => {
+        process.stdout.write(body);
+        process.exit(res.statusCode >= 200 && res.statusCode < 300 ? 0 : 22);
+      });
+    });
+    req.on("timeout", () => { req.destroy(new Error("timeout")); });
+    req.on("error", (e) => { process.stderr.write(String(e.message) + "\n"); process.exit(7); });
+  ' "$url" "$socket" "$max"
+}
+
+# kplay_ping SOCKET: true when a Podman service answers GET /_ping with OK on SOCKET.
+kplay_ping() {
+  local socket="$1" body
+  [[ -S "$socket" ]] || return 1
+  body="$(kplay_http_get "http://d/_ping" "$socket" 2 2>/dev/null)" || return 1
+  [[ "$body" == "OK" ]]
+}
+
+# kplay_socket_path URL: unix:///x/y.sock -> /x/y.sock (also accepts a bare path).
+kplay_socket_path() {
+  local url="$1"
+  case "$url" in
+  unix://*) printf '%s\n' "${url#unix://}" ;;
+  /*) printf '%s\n' "$url" ;;
+  *) return 1 ;;
+  esac
+}
+
+# kplay_build_images PODMAN_FN BASE_NAME [all]
+#
+# Builds kplay's busybox test image(s) into the store PODMAN_FN talks to, with no
+# registry: a rootfs made of the host's static busybox, imported with `podman import`.
+# PODMAN_FN is a command name (a function such as `kpodman`, or `podman`) that is run as
+# `PODMAN_FN image exists ...` / `PODMAN_FN import ...`, so the same code serves the
+# isolated test store and whatever Podman the demo found. Images that already exist are
+# skipped, so a second call costs one `image exists` per image.
+#
+# BASE_NAME (e.g. localhost/busybox:test): /bin/busybox plus a symlink for every applet,
+#   in /bin and also at busybox's own location for it (so /usr/bin/env, /usr/sbin/httpd
+#   and /bin/httpd all work), /tmp (1777), /root, /etc/passwd and /etc/group with root
+#   and nobody (65534); ENV PATH=...; CMD ["/bin/sh"]; no ENTRYPOINT.
+# With `all`, two more images, named after BASE_NAME's repository and tag
+# (localhost/busybox-httpd:test, localhost/busybox-entry:test), for ENTRYPOINT/CMD tests:
+#   busybox-httpd: ENTRYPOINT ["/bin/httpd","-f","-p","8080"]  CMD ["-h","/var/www"]
+#     and /var/www/index.html = "busybox-httpd\n". k8s `args` replace the CMD
+#     (e.g. args: ["-h","/www"]), `command` replaces both.
+#   busybox-entry: ENTRYPOINT ["/bin/echo","entry"]  CMD ["cmd"]
+#     so it prints "entry cmd"; args: ["x"] -> "entry x"; command: ["/bin/echo"] -> "".
+kplay_build_images() {
+  local pm="$1" base="$2" mode="${3:-}"
+  local repo="${base%:*}" tag="${base##*:}"
+  local httpd="${repo}-httpd:${tag}" entry="${repo}-entry:${tag}"
+  local want=("$base")
+  [[ "$mode" == all ]] && want+=("$httpd" "$entry")
+
+  local missing=() name
+  for name in "${want[@]}"; do
+    "$pm" image exists "$name" || missing+=("$name")
+  done
+  ((${#missing[@]} > 0)) || return 0
+
+  [[ -x /bin/busybox ]] || kplay_die "/bin/busybox is missing: run scripts/setup.sh (apt package busybox-static)"
+  # Dynamic busybox would need a libc in the image; the static one needs nothing.
+  if ldd /bin/busybox >/dev/null 2>&1; then
+    kplay_die "/bin/busybox is dynamically linked: install busybox-static"
+  fi
+
+  local work
+  work="$(mktemp -d "${TMPDIR:-/tmp}/kplay-image.XXXXXX")"
+  # RETURN trap: remove the scratch dir however we leave the function.
+  # shellcheck disable=SC2064
+  trap "rm -rf '$work'; trap - RETURN" RETURN
+
+  local root="$work/rootfs"
+  mkdir -p "$root/bin" "$root/etc" "$root/root" "$root/tmp"
+  chmod 1777 "$root/tmp"
+  chmod 0700 "$root/root"
+  cp /bin/busybox "$root/bin/busybox"
+  # ~400 symlinks: one node process instead of ~400 forks of ln (1 s -> 50 ms).
+  /bin/busybox --list-full | node -e '
+    const fs = require("node:fs");
+    const path = require("node:path");
+    const root = process.argv[1];
+    const link = (rel) => {
+      const p = path.join(root, rel);
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      if (!fs.existsSync(p)) fs.symlinkSync("/bin/busybox", p);
+    };
+    for (const full of fs.readFileSync(0, "utf8").split("\n").filter(Boolean)) {
+      const applet = path.basename(full);
+      if (applet === "busybox") continue;
+      link(path.join("bin", applet));
+      link(full);
+    }
+  ' "$root"
+  printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >"$root/etc/passwd"
+  printf '%s\n' 'root:x:0:' 'nobody:x:65534:' >"$root/etc/group"
+
+  # --numeric-owner/--owner: the rootfs must be root-owned whoever runs the script.
+  local tarflags=(--numeric-owner --owner=0 --group=0 -C "$root" -cf)
+  local env_change="ENV PATH=$KPLAY_IMAGE_PATH"
+
+  if [[ " ${missing[*]} " == *" $base "* ]]; then
+    tar "${tarflags[@]}" "$work/base.tar" .
+    "$pm" import -q --change "$env_change" --change 'CMD ["/bin/sh"]' \
+      "$work/base.tar" "$base" >/dev/null
+    kplay_log "built image $base"
+  fi
+  if [[ " ${missing[*]} " == *" $httpd "* ]]; then
+    mkdir -p "$root/var/www"
+    printf 'busybox-httpd\n' >"$root/var/www/index.html"
+    tar "${tarflags[@]}" "$work/httpd.tar" .
+    rm -rf "$root/var/www"
+    "$pm" import -q --change "$env_change" \
+      --change 'ENTRYPOINT ["/bin/httpd","-f","-p","8080"]' --change 'CMD ["-h","/var/www"]' \
+      "$work/httpd.tar" "$httpd" >/dev/null
+    kplay_log "built image $httpd"
+  fi
+  if [[ " ${missing[*]} " == *" $entry "* ]]; then
+    [[ -f "$work/base.tar" ]] || tar "${tarflags[@]}" "$work/base.tar" .
+    "$pm" import -q --change "$env_change" \
+      --change 'ENTRYPOINT ["/bin/echo","entry"]' --change 'CMD ["cmd"]' \
+      "$work/base.tar" "$entry" >/dev/null
+    kplay_log "built image $entry"
+  fi
+}

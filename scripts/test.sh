@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# test.sh (`npm test`): everything CI checks, in order.
+#   setup.sh -> build -> typecheck + lint -> an isolated Podman service in .tmp/test-XXXXXX
+#   (podman-service.sh) -> test images (test-image.sh) -> bun test "$@"
+# The service and its store are removed on exit, whatever happens; bun's exit code is ours.
+#
+# Extra arguments go to `bun test`: `npm test -- test/support.test.ts`, `npm test -- -t ping`.
+# For quick local iterations (never in CI): KPLAY_SKIP_BUILD=1 and/or KPLAY_SKIP_CHECKS=1.
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$KPLAY_ROOT"
+
+# The typecheck and lint gate. One function so it is easy to find and to change.
+run_checks() {
+  node_modules/.bin/tsc --noEmit -p .
+  node_modules/.bin/biome check src test
+  # The same source must typecheck under Deno too (STYLE.md).
+  node_modules/.bin/deno check --no-lock --quiet src/main.ts
+}
+
+# A .tmp/test-* folder is stale when the test.sh that made it is gone (killed, machine
+# crash): its service may still run (setsid), or be dead with containers, mounts and
+# /run/netns entries left. podman-service.sh stop cleans up either way. A folder whose
+# owner is alive belongs to a concurrent run and is left alone.
+reap_stale_dirs() {
+  local d owner
+  for d in .tmp/test-*/; do
+    [[ -d "$d" ]] || continue
+    d="${d%/}"
+    owner="$(cat "$d/owner.pid" 2>/dev/null || true)"
+    if [[ "$owner" =~ ^[0-9]+$ ]] && kill -0 "$owner" 2>/dev/null &&
+      tr '\0' ' ' <"/proc/$owner/cmdline" 2>/dev/null | grep -q 'test\.sh'; then
+      continue
+    fi
+    kplay_log "removing stale test folder $d"
+    bash scripts/podman-service.sh stop "$d" || kplay_log "warning: could not clean $d"
+  done
+}
+
+bash scripts/setup.sh
+
+if [[ "${KPLAY_SKIP_BUILD:-}" == 1 ]]; then
+  kplay_log "KPLAY_SKIP_BUILD=1: not building (dist/ may be stale)"
+else
+  npm run --silent build
+fi
+
+if [[ "${KPLAY_SKIP_CHECKS:-}" == 1 ]]; then
+  kplay_log "KPLAY_SKIP_CHECKS=1: no typecheck/lint"
+else
+  run_checks
+fi
+
+mkdir -p .tmp
+reap_stale_dirs
+dir="$(mktemp -d "$KPLAY_ROOT/.tmp/test-XXXXXX")"
+# Written before anything else, so a run killed from here on is recognisable as stale.
+echo $$ >"$dir/owner.pid"
+
+# shellcheck disable=SC2317 # called by the EXIT trap
+stop_service() {
+  bash scripts/podman-service.sh stop "$dir" || kplay_log "warning: cleanup of $dir failed"
+}
+# EXIT covers normal ends and errors; INT/TERM are turned into an exit so EXIT runs once.
+trap stop_service EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+url="$(bash scripts/podman-service.sh start "$dir")"
+bash scripts/test-image.sh "$dir"
+
+export KPLAY_TEST_URL="$url"
+export KPLAY_TEST_PODMAN_DIR="$dir"
+export KPLAY_TEST_CONTAINERS_CONF="$KPLAY_CONTAINERS_CONF"
+# Tests reach kplay's Podman through runKplay (which sets CONTAINER_HOST per call); an
+# inherited CONTAINER_HOST would point the podman CLI helper at the remote client.
+unset CONTAINER_HOST CONTAINER_CONNECTION
+
+# Not `exec`: the EXIT trap must still run. 120 s per test: a cold first pod also
+# builds the pause image; init containers under podman kube play wait ~20 s (measured).
+status=0
+node_modules/.bin/bun test --timeout 120000 "$@" || status=$?
+exit "$status"
