@@ -1,25 +1,36 @@
 import type { PodmanClient } from "../podman/client.ts";
-import { inspectPod, listPods } from "../podman/objects.ts";
-import { LABEL_MANAGED } from "../plan/labels.ts";
+import { inspectPod, listPodContainers, listPods } from "../podman/objects.ts";
+import { LABEL_INIT, LABEL_MANAGED } from "../plan/labels.ts";
 
 export interface PodStatus {
   readonly name: string;
   readonly id: string;
   readonly status: string;
+  /** App containers running; init and infra containers are not counted, as in kubectl. */
   readonly running: number;
-  /** App and init containers; the infra container is not counted. */
   readonly total: number;
+  /** Restarts of the app containers, added up. */
+  readonly restarts: number;
   readonly ports: readonly string[];
   readonly created: string;
 }
 
-/** The pods kplay created, sorted by name, with counts and published ports. */
+/** The pods kplay created, sorted by name, with counts, restarts and published ports. */
 export async function listKplayPods(client: PodmanClient): Promise<PodStatus[]> {
   const pods = await listPods(client, `${LABEL_MANAGED}=true`);
   const out = await Promise.all(
     pods.map(async (p) => {
-      const containers = (p.Containers ?? []).filter((c) => c.Id !== p.InfraId);
-      const inspected = await inspectPod(client, p.Name).catch(() => undefined);
+      const [inspected, containers] = await Promise.all([
+        inspectPod(client, p.Name).catch(() => undefined),
+        listPodContainers(client, p.Id),
+      ]);
+      const apps = containers.filter((c) => c.Id !== p.InfraId && c.Labels?.[LABEL_INIT] !== "true");
+      const restarts = await Promise.all(
+        apps.map(async (c) => {
+          const info = await client.call<{ RestartCount?: number }>({ method: "GET", path: `/containers/${c.Id}/json` });
+          return info?.RestartCount ?? 0;
+        }),
+      );
       const ports: string[] = [];
       for (const [target, binds] of Object.entries(inspected?.InfraConfig?.PortBindings ?? {})) {
         for (const b of binds ?? []) ports.push(`${b.HostIp || "0.0.0.0"}:${b.HostPort}->${target}`);
@@ -28,8 +39,9 @@ export async function listKplayPods(client: PodmanClient): Promise<PodStatus[]> 
         name: p.Name,
         id: p.Id,
         status: p.Status,
-        running: containers.filter((c) => c.Status === "running").length,
-        total: containers.length,
+        running: apps.filter((c) => c.State === "running").length,
+        total: apps.length,
+        restarts: restarts.reduce((a, b) => a + b, 0),
         ports: ports.sort(),
         created: p.Created,
       };

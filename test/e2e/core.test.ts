@@ -68,12 +68,12 @@ describe("core play through the compiled executable", () => {
 
     const ps = await runKplay(["ps"], { runtime: "bin" });
     expect(ps.exitCode).toBe(0);
-    expect(ps.stdout).toMatch(/^NAME\s+STATUS\s+RUNNING\s+PORTS\s+AGE\n/);
-    expect(ps.stdout).toMatch(new RegExp(`\\ncore\\s+Running\\s+2/3\\s+127\\.0\\.0\\.1:${port}->8080/tcp\\s+\\d+s\\n`));
+    expect(ps.stdout).toMatch(/^NAME\s+STATUS\s+RUNNING\s+RESTARTS\s+PORTS\s+AGE\n/);
+    expect(ps.stdout).toMatch(new RegExp(`\\ncore\\s+Running\\s+2/2\\s+0\\s+127\\.0\\.0\\.1:${port}->8080/tcp\\s+\\d+s\\n`));
     const psJson = JSON.parse((await runKplay(["ps", "-o", "json"], { runtime: "bin" })).stdout) as {
       pods: { name: string; running: number; total: number }[];
     };
-    expect(psJson.pods.map((p) => [p.name, p.running, p.total])).toEqual([["core", 2, 3]]);
+    expect(psJson.pods.map((p) => [p.name, p.running, p.total])).toEqual([["core", 2, 2]]);
 
     // Playing the same file again converges: nothing to do, every ID unchanged.
     const again = await runKplay(["play", "-o", "json", file], { runtime: "bin" });

@@ -16,8 +16,15 @@ export async function runPs(io: CliIo, flags: { url?: string; output: OutputForm
       io.stdout("No pods created by kplay\n");
       return EXIT_OK;
     }
-    const rows = pods.map((p) => [p.name, p.status, `${p.running}/${p.total}`, p.ports.join(",") || "-", renderAge(p.created, now)]);
-    io.stdout(renderTable(["NAME", "STATUS", "RUNNING", "PORTS", "AGE"], rows));
+    const rows = pods.map((p) => [
+      p.name,
+      p.status,
+      `${p.running}/${p.total}`,
+      String(p.restarts),
+      p.ports.join(",") || "-",
+      renderAge(p.created, now),
+    ]);
+    io.stdout(renderTable(["NAME", "STATUS", "RUNNING", "RESTARTS", "PORTS", "AGE"], rows));
     return EXIT_OK;
   } finally {
     await client.transport.close();
