@@ -7,10 +7,15 @@
  * uses only the generated file at run time.
  *
  *   bun scripts/gen-k8s-fields.ts            (with @kubernetes/client-node installed)
- *   K8S_CLIENT_NODE=/path/to/@kubernetes/client-node bun scripts/gen-k8s-fields.ts
+ *
+ * or, without adding the package (83 MB) to the project:
+ *
+ *   npm install --no-save --prefix .tmp/k8s @kubernetes/client-node@2.0.1
+ *   K8S_CLIENT_NODE=.tmp/k8s/node_modules/@kubernetes/client-node bun scripts/gen-k8s-fields.ts
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 interface Attribute {
@@ -36,7 +41,7 @@ const QUANTITY_FIELDS = [
 ];
 
 const packageDir =
-  process.env.K8S_CLIENT_NODE ??
+  (process.env.K8S_CLIENT_NODE && resolve(process.env.K8S_CLIENT_NODE)) ??
   dirname(dirname(fileURLToPath(import.meta.resolve("@kubernetes/client-node"))));
 const packageJson = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as {
   name: string;
@@ -55,10 +60,14 @@ const models = new Map<string, string>();
 async function visit(model: string): Promise<void> {
   const name = kubernetesName(model);
   if (types.has(name)) {
-    if (models.get(name) !== model) throw new Error(`Two models map to ${name}: ${model}, ${models.get(name)}`);
+    if (models.get(name) !== model)
+      throw new Error(`Two models map to ${name}: ${model}, ${models.get(name)}`);
     return;
   }
-  const module = (await import(join(modelsDir, `${model}.js`))) as Record<string, { attributeTypeMap: Attribute[] }>;
+  const module = (await import(join(modelsDir, `${model}.js`))) as Record<
+    string,
+    { attributeTypeMap: Attribute[] }
+  >;
   const attributes = module[model]?.attributeTypeMap;
   if (attributes === undefined) throw new Error(`No attributeTypeMap in ${model}`);
   const entry = { fields: {} as Record<string, string>, required: requiredFields(model) };
@@ -99,13 +108,16 @@ async function fieldType(type: string, format: string, quantity: boolean): Promi
 /** Required fields are the ones the model's `.d.ts` declares without `?`. */
 function requiredFields(model: string): string[] {
   const dts = readFileSync(join(modelsDir, `${model}.d.ts`), "utf8");
-  return [...dts.matchAll(/^\s+'([A-Za-z0-9_$]+)'(\??):/gm)].filter((m) => m[2] === "").map((m) => m[1] ?? "");
+  return [...dts.matchAll(/^\s+'([A-Za-z0-9_$]+)'(\??):/gm)]
+    .filter((m) => m[2] === "")
+    .map((m) => m[1] ?? "");
 }
 
 await visit("V1Pod");
 for (const q of QUANTITY_FIELDS) {
   const [type, field] = q.split(".");
-  if (types.get(type ?? "")?.fields[field ?? ""] === undefined) throw new Error(`Quantity field ${q} not found`);
+  if (types.get(type ?? "")?.fields[field ?? ""] === undefined)
+    throw new Error(`Quantity field ${q} not found`);
 }
 
 const sorted = [...types.entries()].sort(([a], [b]) => a.localeCompare(b));
@@ -133,6 +145,16 @@ export const K8S_TYPES: Readonly<
 ${body}
 };
 `;
-const target = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "manifest", "k8s-fields.generated.ts");
+const target = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "src",
+  "manifest",
+  "k8s-fields.generated.ts",
+);
 writeFileSync(target, out);
+// The house formatter has the last word on layout, so the file regenerates byte for byte.
+const biome = join(dirname(fileURLToPath(import.meta.url)), "..", "node_modules", ".bin", "biome");
+const formatted = spawnSync(biome, ["format", "--write", target], { stdio: "inherit" });
+if (formatted.status !== 0) throw new Error("biome format failed on the generated file");
 console.log(`Wrote ${target}: ${types.size} types from ${packageJson.name} ${packageJson.version}`);

@@ -3,21 +3,44 @@
  * app container is replaced inside the running pod (same pod, infra, IP and volumes), and a
  * pod-level change recreates the pod.
  */
-import type { PodmanClient } from "../podman/client.ts";
-import { type ContainerListEntry, inspectPod, listPodContainers, listVolumes, type PodInspect, removePod, removeVolume } from "../podman/objects.ts";
-import { LABEL_CONTAINER, LABEL_CONTAINER_HASH, LABEL_GRACE, LABEL_INIT, LABEL_MANAGED, LABEL_POD, LABEL_POD_HASH } from "../plan/labels.ts";
+
+import {
+  LABEL_CONTAINER,
+  LABEL_CONTAINER_HASH,
+  LABEL_GRACE,
+  LABEL_INIT,
+  LABEL_MANAGED,
+  LABEL_POD,
+  LABEL_POD_HASH,
+} from "../plan/labels.ts";
 import type { CreateContainerStep, PodPlan } from "../plan/types.ts";
+import type { PodmanClient } from "../podman/client.ts";
+import {
+  type ContainerListEntry,
+  inspectPod,
+  listPodContainers,
+  listVolumes,
+  type PodInspect,
+  removePod,
+  removeVolume,
+} from "../podman/objects.ts";
 import { PlayError } from "./errors.ts";
 import { createPod, type ExecuteOptions, type PlayedPod } from "./execute.ts";
 import { updateContainers } from "./update.ts";
 
 /** Plays one pod: create it, leave it, update containers in place, or recreate it. */
-export async function playPod(client: PodmanClient, plan: PodPlan, options: ExecuteOptions): Promise<PlayedPod> {
+export async function playPod(
+  client: PodmanClient,
+  plan: PodPlan,
+  options: ExecuteOptions,
+): Promise<PlayedPod> {
   const existing = await inspectPod(client, plan.name);
   if (!existing) return createPod(client, plan, options);
   const labels = existing.Labels ?? {};
   if (labels[LABEL_MANAGED] !== "true" && !options.replace) {
-    throw new PlayError(`Pod "${plan.name}" exists and was not created by kplay; use --replace to remove it and play it again`);
+    throw new PlayError(
+      `Pod "${plan.name}" exists and was not created by kplay; use --replace to remove it and play it again`,
+    );
   }
   const current = await listPodContainers(client, existing.Id);
   const reason = options.replace
@@ -27,14 +50,21 @@ export async function playPod(client: PodmanClient, plan: PodPlan, options: Exec
       : initContainersChanged(plan, current)
         ? "init containers changed"
         : undefined;
-  if (reason) return { ...(await recreate(client, plan, existing, options)), action: "recreated", reason };
+  if (reason)
+    return { ...(await recreate(client, plan, existing, options)), action: "recreated", reason };
   return updateContainers(client, plan, existing, current, options);
 }
 
-async function recreate(client: PodmanClient, plan: PodPlan, existing: PodInspect, options: ExecuteOptions): Promise<PlayedPod> {
+async function recreate(
+  client: PodmanClient,
+  plan: PodPlan,
+  existing: PodInspect,
+  options: ExecuteOptions,
+): Promise<PlayedPod> {
   const grace = existing.Labels?.[LABEL_GRACE];
   await removePod(client, plan.name, grace === undefined ? undefined : Number(grace));
-  for (const v of await listVolumes(client, `${LABEL_POD}=${plan.name}`)) await removeVolume(client, v);
+  for (const v of await listVolumes(client, `${LABEL_POD}=${plan.name}`))
+    await removeVolume(client, v);
   return createPod(client, plan, options);
 }
 
@@ -44,8 +74,12 @@ export function kplayContainer(c: ContainerListEntry): string | undefined {
 }
 
 function initContainersChanged(plan: PodPlan, current: readonly ContainerListEntry[]): boolean {
-  const wanted = plan.steps.filter((s): s is CreateContainerStep => s.action === "create-container" && s.init);
-  const have = current.filter((c) => kplayContainer(c) !== undefined && c.Labels?.[LABEL_INIT] === "true");
+  const wanted = plan.steps.filter(
+    (s): s is CreateContainerStep => s.action === "create-container" && s.init,
+  );
+  const have = current.filter(
+    (c) => kplayContainer(c) !== undefined && c.Labels?.[LABEL_INIT] === "true",
+  );
   if (wanted.length !== have.length) return true;
   return wanted.some((w) => {
     const match = have.find((c) => kplayContainer(c) === w.container);

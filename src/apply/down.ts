@@ -1,6 +1,6 @@
+import { LABEL_GRACE, LABEL_MANAGED, LABEL_POD } from "../plan/labels.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { inspectPod, listVolumes, removePod, removeVolume } from "../podman/objects.ts";
-import { LABEL_GRACE, LABEL_MANAGED, LABEL_POD } from "../plan/labels.ts";
 import { PlayError } from "./errors.ts";
 
 export interface DownResult {
@@ -18,7 +18,9 @@ export async function downPod(client: PodmanClient, name: string): Promise<DownR
   if (!pod) return { name, status: "not-found", volumes: [] };
   const labels = pod.Labels ?? {};
   if (labels[LABEL_MANAGED] !== "true") {
-    throw new PlayError(`Pod "${name}" was not created by kplay; kplay leaves it alone (remove it with podman pod rm)`);
+    throw new PlayError(
+      `Pod "${name}" was not created by kplay; kplay leaves it alone (remove it with podman pod rm)`,
+    );
   }
   const grace = labels[LABEL_GRACE] === undefined ? undefined : Number(labels[LABEL_GRACE]);
   await removePod(client, name, Number.isFinite(grace) ? grace : undefined);

@@ -1,14 +1,19 @@
+import { imageUserProblem } from "../plan/security.ts";
+import type { PodPlan, Step } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { PodmanApiError } from "../podman/errors.ts";
 import { inspectPod, tailLogs } from "../podman/objects.ts";
-import type { PodPlan, Step } from "../plan/types.ts";
+import { compareVersions } from "../podman/version.ts";
+import { TransportError } from "../transport/types.ts";
 import { PlayError, PodPlayFailed } from "./errors.ts";
 import type { HostFs } from "./hostpath.ts";
-import { type ImageEvent, ensureImage } from "./images.ts";
-import { Journal } from "./journal.ts";
+import { ensureImage, type ImageEvent } from "./images.ts";
+import { type CreatedEntry, Journal } from "./journal.ts";
 
 export interface ExecuteOptions {
   readonly hostFs: HostFs;
+  /** The libpod API version Podman reported, for `require-podman` steps. */
+  readonly apiVersion: string;
   /** Recreate an existing pod of the same name even when nothing changed. */
   readonly replace?: boolean;
   /** Keep what was created when a step fails (for debugging). */
@@ -52,7 +57,11 @@ export interface PlayedPod {
  * any failure (or abort) exactly those objects are removed again, newest first. The pod must
  * not exist (see converge.ts for what happens when it does).
  */
-export async function createPod(client: PodmanClient, plan: PodPlan, options: ExecuteOptions): Promise<PlayedPod> {
+export async function createPod(
+  client: PodmanClient,
+  plan: PodPlan,
+  options: ExecuteOptions,
+): Promise<PlayedPod> {
   const journal = new Journal();
   const state: StepState = { id: "", containers: [], warnings: [] };
   try {
@@ -60,6 +69,8 @@ export async function createPod(client: PodmanClient, plan: PodPlan, options: Ex
       if (options.signal?.aborted) throw new PlayError("Interrupted");
       await runStep(client, step, journal, state, options);
     }
+    // A signal that arrived during the last request still asks for the rollback kplay announced.
+    if (options.signal?.aborted) throw new PlayError("Interrupted");
   } catch (cause) {
     const detailed = await explainFailure(client, cause, state.containers);
     if (options.keepOnError) throw new PodPlayFailed(plan.name, detailed, [], [], true);
@@ -86,27 +97,50 @@ export async function runStep(
   options: ExecuteOptions,
 ): Promise<void> {
   switch (step.action) {
+    case "require-podman":
+      if (compareVersions(options.apiVersion, step.version) < 0) {
+        throw new PlayError(
+          `${step.feature} needs Podman ${step.version} or newer; this Podman's API is ${options.apiVersion}`,
+        );
+      }
+      return;
     case "ensure-image":
       return ensureImage(client, step, options.onEvent ?? (() => {}));
+    case "check-image-user": {
+      const image = await client.call<{ Config?: { User?: string } }>(step.request);
+      const problem = imageUserProblem(image?.Config?.User ?? "", step);
+      if (problem)
+        throw new PlayError(`Container "${step.container}" (image "${step.image}"): ${problem}`);
+      return;
+    }
     case "prepare-host-path": {
       const created = options.hostFs.prepare(step.path, step.type);
       if (created) journal.record({ kind: "host-path", name: step.path, created });
       return;
     }
     case "create-volume":
-      await client.call(step.request);
-      journal.record({ kind: "volume", name: step.name });
+      await recordCreate(journal, { kind: "volume", name: step.name }, () =>
+        client.call(step.request),
+      );
       return;
     case "create-pod": {
-      const res = await client.call<{ Id: string }>(step.request);
-      journal.record({ kind: "pod", name: step.name });
+      const res = await recordCreate(journal, { kind: "pod", name: step.name }, () =>
+        client.call<{ Id: string }>(step.request),
+      );
       state.id = res.Id;
       return;
     }
     case "create-container": {
-      const res = await client.call<{ Id: string; Warnings?: string[] | null }>(step.request);
-      journal.record({ kind: "container", name: step.name });
-      state.containers.push({ container: step.container, name: step.name, id: res.Id, init: step.init, action: "created" });
+      const res = await recordCreate(journal, { kind: "container", name: step.name }, () =>
+        client.call<{ Id: string; Warnings?: string[] | null }>(step.request),
+      );
+      state.containers.push({
+        container: step.container,
+        name: step.name,
+        id: res.Id,
+        init: step.init,
+        action: "created",
+      });
       for (const w of res.Warnings ?? []) state.warnings.push(`${step.name}: ${w}`);
       return;
     }
@@ -121,8 +155,32 @@ export async function runStep(
   }
 }
 
+/**
+ * Sends a create and journals the object. When the answer is lost (the connection dropped
+ * after the request was sent), Podman may have created it anyway: it is journaled as
+ * uncertain, and the rollback removes it only if it exists.
+ */
+async function recordCreate<T>(
+  journal: Journal,
+  entry: CreatedEntry,
+  send: () => Promise<T>,
+): Promise<T> {
+  try {
+    const res = await send();
+    journal.record(entry);
+    return res;
+  } catch (e) {
+    if (e instanceof TransportError) journal.record({ ...entry, uncertain: true });
+    throw e;
+  }
+}
+
 /** Replaces container IDs in Podman's message by names, and adds a failed init's last lines. */
-export async function explainFailure(client: PodmanClient, cause: unknown, containers: readonly PlayedContainer[]): Promise<unknown> {
+export async function explainFailure(
+  client: PodmanClient,
+  cause: unknown,
+  containers: readonly PlayedContainer[],
+): Promise<unknown> {
   if (!(cause instanceof PodmanApiError)) return cause;
   let detail = cause.detail;
   for (const c of containers) detail = detail.split(c.id).join(`"${c.name}"`);

@@ -1,4 +1,13 @@
-import { closeSync, lstatSync, mkdirSync, openSync, rmdirSync, type Stats, statSync, unlinkSync } from "node:fs";
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  rmdirSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import type { HostPathType } from "../plan/types.ts";
 
@@ -43,7 +52,13 @@ export const nodeHostFs: HostFs = {
   prepare(path, type) {
     const found = stat(path);
     if (!found) {
-      if (type === "File" || type === "Socket" || type === "CharDevice" || type === "BlockDevice" || type === "Directory") {
+      if (
+        type === "File" ||
+        type === "Socket" ||
+        type === "CharDevice" ||
+        type === "BlockDevice" ||
+        type === "Directory"
+      ) {
         throw new HostPathError(`hostPath "${path}" does not exist (type ${type} requires it)`);
       }
       if (type === "FileOrCreate") {
@@ -60,7 +75,8 @@ export const nodeHostFs: HostFs = {
       return first ? { kind: "dir", path, first } : undefined;
     }
     const check = CHECKS[type];
-    if (check && !check[1](found)) throw new HostPathError(`hostPath "${path}" is not ${check[0]} (type ${type})`);
+    if (check && !check[1](found))
+      throw new HostPathError(`hostPath "${path}" is not ${check[0]} (type ${type})`);
     return undefined;
   },
   undo(created) {

@@ -1,5 +1,5 @@
-import type { PodmanClient } from "../podman/client.ts";
 import type { EnsureImageStep } from "../plan/types.ts";
+import type { PodmanClient } from "../podman/client.ts";
 import { PlayError } from "./errors.ts";
 
 export type ImageEvent = { type: "pulling"; image: string } | { type: "pulled"; image: string };
@@ -32,7 +32,8 @@ export async function ensureImage(
     } catch {
       continue;
     }
-    if (msg.error) throw new PlayError(`Cannot pull image "${step.image}" for ${who}: ${msg.error.trim()}`);
+    if (msg.error)
+      throw new PlayError(`Cannot pull image "${step.image}" for ${who}: ${msg.error.trim()}`);
   }
   onEvent({ type: "pulled", image: step.image });
 }

@@ -1,13 +1,24 @@
 import type { PodmanClient } from "../podman/client.ts";
 import { removeContainer, removePod, removeVolume } from "../podman/objects.ts";
-import type { HostFs, HostPathCreated } from "./hostpath.ts";
 import type { Leftover } from "./errors.ts";
+import type { HostFs, HostPathCreated } from "./hostpath.ts";
+
+type CreatedKind = "pod" | "container" | "volume";
+
+/** An object created through Podman; `uncertain` when its create got no answer. */
+export type CreatedEntry = {
+  [K in CreatedKind]: { readonly kind: K; readonly name: string; readonly uncertain?: boolean };
+}[CreatedKind];
 
 export type JournalEntry =
-  | { readonly kind: "pod"; readonly name: string }
-  | { readonly kind: "container"; readonly name: string }
-  | { readonly kind: "volume"; readonly name: string }
-  | { readonly kind: "host-path"; readonly name: string; readonly created: NonNullable<HostPathCreated> };
+  | CreatedEntry
+  | {
+      readonly kind: "host-path";
+      readonly name: string;
+      readonly created: NonNullable<HostPathCreated>;
+    };
+
+const COLLECTION = { pod: "pods", container: "containers", volume: "volumes" } as const;
 
 /**
  * Everything one play created, in order, so a failure can remove exactly that, newest first.
@@ -20,11 +31,15 @@ export class Journal {
   }
 
   /** Removes every recorded object, newest first; returns what was removed and what was not. */
-  async rollback(client: PodmanClient, hostFs: HostFs): Promise<{ removed: string[]; leftovers: Leftover[] }> {
+  async rollback(
+    client: PodmanClient,
+    hostFs: HostFs,
+  ): Promise<{ removed: string[]; leftovers: Leftover[] }> {
     const removed: string[] = [];
     const leftovers: Leftover[] = [];
-    const hasPod = this.entries.some((e) => e.kind === "pod");
-    for (const entry of [...this.entries].reverse()) {
+    const entries = await this.confirmed(client);
+    const hasPod = entries.some((e) => e.kind === "pod");
+    for (const entry of [...entries].reverse()) {
       try {
         if (entry.kind === "container") {
           // Containers of a pod this run created go with the pod itself, below.
@@ -32,7 +47,7 @@ export class Journal {
           await removeContainer(client, entry.name);
         } else if (entry.kind === "pod") {
           await removePod(client, entry.name, 0);
-          for (const c of this.entries) if (c.kind === "container") removed.push(`container ${c.name}`);
+          for (const c of entries) if (c.kind === "container") removed.push(`container ${c.name}`);
         } else if (entry.kind === "volume") {
           await removeVolume(client, entry.name);
         } else {
@@ -40,9 +55,26 @@ export class Journal {
         }
         removed.push(`${entry.kind} ${entry.name}`);
       } catch (e) {
-        leftovers.push({ kind: entry.kind, name: entry.name, error: e instanceof Error ? e.message : String(e) });
+        leftovers.push({
+          kind: entry.kind,
+          name: entry.name,
+          error: e instanceof Error ? e.message : String(e),
+        });
       }
     }
     return { removed, leftovers };
+  }
+
+  /** The entries, less the uncertain ones Podman says it does not have (kept when it cannot say). */
+  private async confirmed(client: PodmanClient): Promise<JournalEntry[]> {
+    const out: JournalEntry[] = [];
+    for (const e of this.entries) {
+      if (e.kind !== "host-path" && e.uncertain) {
+        const path = `/${COLLECTION[e.kind]}/${encodeURIComponent(e.name)}/exists`;
+        if (!(await client.exists(path).catch(() => true))) continue;
+      }
+      out.push(e);
+    }
+    return out;
   }
 }

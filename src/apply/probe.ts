@@ -5,25 +5,34 @@
  * libpod's exec API.
  */
 import { connect as netConnect } from "node:net";
+import type { PlannedProbe } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { decodeLogStream } from "../podman/logs.ts";
 import type { PodInspect } from "../podman/objects.ts";
-import type { PlannedProbe } from "../plan/types.ts";
 
 /** Pass, or fail with the reason the user will read on timeout. */
 export type ProbeResult = { ok: true } | { ok: false; reason: string };
 
 /** The host address and port where Podman published a container port, if it did. */
-export function publishedPort(pod: PodInspect, port: number): { host: string; port: number } | undefined {
+export function publishedPort(
+  pod: PodInspect,
+  port: number,
+): { host: string; port: number } | undefined {
   const binds = pod.InfraConfig?.PortBindings?.[`${port}/tcp`];
   const b = binds?.[0];
   if (!b) return undefined;
-  const host = !b.HostIp || b.HostIp === "0.0.0.0" ? "127.0.0.1" : b.HostIp === "::" ? "::1" : b.HostIp;
+  const host =
+    !b.HostIp || b.HostIp === "0.0.0.0" ? "127.0.0.1" : b.HostIp === "::" ? "::1" : b.HostIp;
   return { host, port: Number(b.HostPort) };
 }
 
 /** Runs one probe attempt, bounded by the probe's timeoutSeconds. */
-export async function runProbe(client: PodmanClient, pod: PodInspect, container: string, probe: PlannedProbe): Promise<ProbeResult> {
+export async function runProbe(
+  client: PodmanClient,
+  pod: PodInspect,
+  container: string,
+  probe: PlannedProbe,
+): Promise<ProbeResult> {
   const h = probe.handler;
   const timeoutMs = probe.timeoutSeconds * 1000;
   try {
@@ -31,7 +40,11 @@ export async function runProbe(client: PodmanClient, pod: PodInspect, container:
     if ("grpc" in h) return { ok: false, reason: "grpc probes are not run by kplay yet" };
     const port = "httpGet" in h ? h.httpGet.port : h.tcpSocket.port;
     const target = publishedPort(pod, port);
-    if (!target) return { ok: false, reason: `port ${port} is not published on the host, so kplay cannot reach it` };
+    if (!target)
+      return {
+        ok: false,
+        reason: `port ${port} is not published on the host, so kplay cannot reach it`,
+      };
     if ("tcpSocket" in h) return await tcpProbe(target.host, target.port, timeoutMs);
     const g = h.httpGet;
     const host = target.host.includes(":") ? `[${target.host}]` : target.host;
@@ -43,7 +56,9 @@ export async function runProbe(client: PodmanClient, pod: PodInspect, container:
     });
     await res.body?.cancel();
     // The kubelet counts 200-399 as success.
-    return res.status >= 200 && res.status < 400 ? { ok: true } : { ok: false, reason: `HTTP probe answered ${res.status}` };
+    return res.status >= 200 && res.status < 400
+      ? { ok: true }
+      : { ok: false, reason: `HTTP probe answered ${res.status}` };
   } catch (e) {
     return { ok: false, reason: describe(e) };
   }
@@ -51,8 +66,12 @@ export async function runProbe(client: PodmanClient, pod: PodInspect, container:
 
 function describe(e: unknown): string {
   if (e instanceof Error && e.name === "TimeoutError") return "probe timed out";
-  const code = (e as { code?: string; cause?: { code?: string } }).cause?.code ?? (e as { code?: string }).code;
-  return code ? `probe failed: ${code}` : `probe failed: ${e instanceof Error ? e.message : String(e)}`;
+  const code =
+    (e as { code?: string; cause?: { code?: string } }).cause?.code ??
+    (e as { code?: string }).code;
+  return code
+    ? `probe failed: ${code}`
+    : `probe failed: ${e instanceof Error ? e.message : String(e)}`;
 }
 
 function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
@@ -64,23 +83,40 @@ function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeR
     };
     socket.setTimeout(timeoutMs, () => done({ ok: false, reason: "TCP probe timed out" }));
     socket.once("connect", () => done({ ok: true }));
-    socket.once("error", (e: NodeJS.ErrnoException) => done({ ok: false, reason: `TCP probe failed: ${e.code ?? e.message}` }));
+    socket.once("error", (e: NodeJS.ErrnoException) =>
+      done({ ok: false, reason: `TCP probe failed: ${e.code ?? e.message}` }),
+    );
   });
 }
 
-async function execProbe(client: PodmanClient, container: string, cmd: readonly string[], timeoutMs: number): Promise<ProbeResult> {
+async function execProbe(
+  client: PodmanClient,
+  container: string,
+  cmd: readonly string[],
+  timeoutMs: number,
+): Promise<ProbeResult> {
   const signal = AbortSignal.timeout(timeoutMs);
   const created = await client.call<{ Id: string }>({
     method: "POST",
     path: `/containers/${encodeURIComponent(container)}/exec`,
     body: { Cmd: cmd, AttachStdout: true, AttachStderr: true },
   });
-  const stream = await client.stream({ method: "POST", path: `/exec/${created.Id}/start`, body: { Detach: false } }, signal);
+  const stream = await client.stream(
+    { method: "POST", path: `/exec/${created.Id}/start`, body: { Detach: false } },
+    signal,
+  );
   let output = "";
   const decoder = new TextDecoder();
-  for await (const frame of decodeLogStream(stream)) output += decoder.decode(frame.data, { stream: true });
-  const info = await client.call<{ ExitCode?: number }>({ method: "GET", path: `/exec/${created.Id}/json` });
+  for await (const frame of decodeLogStream(stream))
+    output += decoder.decode(frame.data, { stream: true });
+  const info = await client.call<{ ExitCode?: number }>({
+    method: "GET",
+    path: `/exec/${created.Id}/json`,
+  });
   if (info.ExitCode === 0) return { ok: true };
   const tail = output.trim().split("\n").slice(-1)[0] ?? "";
-  return { ok: false, reason: `exec probe exited ${info.ExitCode}${tail ? `: ${tail.slice(0, 200)}` : ""}` };
+  return {
+    ok: false,
+    reason: `exec probe exited ${info.ExitCode}${tail ? `: ${tail.slice(0, 200)}` : ""}`,
+  };
 }

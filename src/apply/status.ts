@@ -1,6 +1,6 @@
+import { LABEL_INIT, LABEL_MANAGED } from "../plan/labels.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { inspectPod, listPodContainers, listPods } from "../podman/objects.ts";
-import { LABEL_INIT, LABEL_MANAGED } from "../plan/labels.ts";
 
 export interface PodStatus {
   readonly name: string;
@@ -24,16 +24,22 @@ export async function listKplayPods(client: PodmanClient): Promise<PodStatus[]> 
         inspectPod(client, p.Name).catch(() => undefined),
         listPodContainers(client, p.Id),
       ]);
-      const apps = containers.filter((c) => c.Id !== p.InfraId && c.Labels?.[LABEL_INIT] !== "true");
+      const apps = containers.filter(
+        (c) => c.Id !== p.InfraId && c.Labels?.[LABEL_INIT] !== "true",
+      );
       const restarts = await Promise.all(
         apps.map(async (c) => {
-          const info = await client.call<{ RestartCount?: number }>({ method: "GET", path: `/containers/${c.Id}/json` });
+          const info = await client.call<{ RestartCount?: number }>({
+            method: "GET",
+            path: `/containers/${c.Id}/json`,
+          });
           return info?.RestartCount ?? 0;
         }),
       );
       const ports: string[] = [];
       for (const [target, binds] of Object.entries(inspected?.InfraConfig?.PortBindings ?? {})) {
-        for (const b of binds ?? []) ports.push(`${b.HostIp || "0.0.0.0"}:${b.HostPort}->${target}`);
+        for (const b of binds ?? [])
+          ports.push(`${b.HostIp || "0.0.0.0"}:${b.HostPort}->${target}`);
       }
       return {
         name: p.Name,

@@ -2,6 +2,9 @@
  * In-place update of a running pod: each changed app container is replaced on its own,
  * as a small transaction, while the pod, its infra container, IP and volumes stay.
  */
+
+import { LABEL_CONTAINER, LABEL_CONTAINER_HASH, LABEL_GRACE, LABEL_INIT } from "../plan/labels.ts";
+import type { CreateContainerStep, PodPlan } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import {
   type ContainerListEntry,
@@ -11,10 +14,15 @@ import {
   startContainer,
   stopContainer,
 } from "../podman/objects.ts";
-import { LABEL_CONTAINER, LABEL_CONTAINER_HASH, LABEL_GRACE, LABEL_INIT } from "../plan/labels.ts";
-import type { CreateContainerStep, PodPlan } from "../plan/types.ts";
-import { PodPlayFailed } from "./errors.ts";
-import { type ExecuteOptions, explainFailure, type PlayedContainer, type PlayedPod, runStep, type StepState } from "./execute.ts";
+import { PlayError, PodPlayFailed } from "./errors.ts";
+import {
+  type ExecuteOptions,
+  explainFailure,
+  type PlayedContainer,
+  type PlayedPod,
+  runStep,
+  type StepState,
+} from "./execute.ts";
 import { Journal } from "./journal.ts";
 
 /** Suffix of an old container kept aside while its replacement starts. */
@@ -28,15 +36,21 @@ export async function updateContainers(
   options: ExecuteOptions,
 ): Promise<PlayedPod> {
   const start = plan.steps.some((s) => s.action === "start-pod");
-  const apps = plan.steps.filter((s): s is CreateContainerStep => s.action === "create-container" && !s.init);
+  const apps = plan.steps.filter(
+    (s): s is CreateContainerStep => s.action === "create-container" && !s.init,
+  );
   const have = new Map<string, ContainerListEntry>();
   for (const c of current) {
     const name = c.Labels?.[LABEL_CONTAINER];
     if (name !== undefined && c.Labels?.[LABEL_INIT] !== "true") have.set(name, c);
   }
-  const changed = apps.filter((s) => have.get(s.container)?.Labels?.[LABEL_CONTAINER_HASH] !== plan.containerHashes[s.container]);
+  const changed = apps.filter(
+    (s) =>
+      have.get(s.container)?.Labels?.[LABEL_CONTAINER_HASH] !== plan.containerHashes[s.container],
+  );
   const gone = [...have.keys()].filter((n) => !apps.some((s) => s.container === n));
-  const grace = pod.Labels?.[LABEL_GRACE] === undefined ? undefined : Number(pod.Labels[LABEL_GRACE]);
+  const grace =
+    pod.Labels?.[LABEL_GRACE] === undefined ? undefined : Number(pod.Labels[LABEL_GRACE]);
 
   const containers: PlayedContainer[] = [];
   const state: StepState = { id: pod.Id, containers: [], warnings: [] };
@@ -52,26 +66,47 @@ export async function updateContainers(
     const journal = new Journal();
     try {
       for (const step of plan.steps) {
-        if (step.action === "ensure-image" && step.containers.some((c) => changed.some((s) => s.container === c))) {
+        const touches = (c: string) => changed.some((s) => s.container === c);
+        if (
+          step.action === "require-podman" ||
+          (step.action === "ensure-image" && step.containers.some(touches)) ||
+          (step.action === "check-image-user" && touches(step.container))
+        ) {
           await runStep(client, step, journal, state, options);
         }
-        if (step.action === "prepare-host-path") await runStep(client, step, journal, state, options);
+        if (step.action === "prepare-host-path")
+          await runStep(client, step, journal, state, options);
       }
     } catch (cause) {
       const { removed, leftovers } = await journal.rollback(client, options.hostFs);
       throw new PodPlayFailed(plan.name, cause, removed, leftovers, false);
     }
     for (const step of changed) {
+      // Containers already replaced stay so (each is its own transaction); no more are started.
+      if (options.signal?.aborted)
+        throw new PodPlayFailed(plan.name, new PlayError("Interrupted"), [], [], false);
       const old = have.get(step.container);
       const id = await replaceContainer(client, plan.name, step, old, grace, start, options);
-      containers.push({ container: step.container, name: step.name, id, init: false, action: old ? "updated" : "created" });
+      containers.push({
+        container: step.container,
+        name: step.name,
+        id,
+        init: false,
+        action: old ? "updated" : "created",
+      });
     }
     for (const name of gone) {
       const old = have.get(name);
       if (!old) continue;
       await stopContainer(client, old.Names[0] ?? old.Id, grace);
       await removeContainer(client, old.Id);
-      containers.push({ container: name, name: old.Names[0] ?? name, id: old.Id, init: false, action: "removed" });
+      containers.push({
+        container: name,
+        name: old.Names[0] ?? name,
+        id: old.Id,
+        init: false,
+        action: "removed",
+      });
     }
   }
   // Everything not touched is reported as unchanged, init containers included.
@@ -79,7 +114,14 @@ export async function updateContainers(
   for (const step of all) {
     if (containers.some((c) => c.container === step.container)) continue;
     const c = current.find((x) => x.Labels?.[LABEL_CONTAINER] === step.container);
-    if (c) containers.push({ container: step.container, name: step.name, id: c.Id, init: step.init, action: "unchanged" });
+    if (c)
+      containers.push({
+        container: step.container,
+        name: step.name,
+        id: c.Id,
+        init: step.init,
+        action: "unchanged",
+      });
   }
   return {
     name: plan.name,
@@ -114,7 +156,9 @@ async function replaceContainer(
   const state: StepState = { id: "", containers: [], warnings: [] };
   try {
     await runStep(client, step, journal, state, options);
+    if (options.signal?.aborted) throw new PlayError("Interrupted");
     if (start) await startContainer(client, step.name);
+    if (options.signal?.aborted) throw new PlayError("Interrupted");
   } catch (cause) {
     const detailed = await explainFailure(client, cause, state.containers);
     const { removed, leftovers } = await journal.rollback(client, options.hostFs);
@@ -124,7 +168,11 @@ async function replaceContainer(
         if (wasRunning) await startContainer(client, step.name);
         removed.push(`(restored the previous ${step.name})`);
       } catch (e) {
-        leftovers.push({ kind: "container", name: step.name + ASIDE, error: `could not restore it: ${String(e)}` });
+        leftovers.push({
+          kind: "container",
+          name: step.name + ASIDE,
+          error: `could not restore it: ${String(e)}`,
+        });
       }
     }
     throw new PodPlayFailed(pod, detailed, removed, leftovers, false);
@@ -133,7 +181,10 @@ async function replaceContainer(
   return state.containers[0]?.id ?? "";
 }
 
-function orderLike(steps: readonly CreateContainerStep[], played: PlayedContainer[]): PlayedContainer[] {
+function orderLike(
+  steps: readonly CreateContainerStep[],
+  played: PlayedContainer[],
+): PlayedContainer[] {
   const rank = (c: PlayedContainer) => {
     const i = steps.findIndex((s) => s.container === c.container);
     return i < 0 ? steps.length : i;

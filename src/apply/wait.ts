@@ -2,9 +2,10 @@
  * `--wait`: block until every app container of a pod runs and is ready, running startup and
  * readiness probes the way the kubelet schedules them (initial delay, period, thresholds).
  */
+
+import type { CreateContainerStep, PlannedProbe, PodPlan } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { inspectPod, type PodInspect, tailLogs } from "../podman/objects.ts";
-import type { CreateContainerStep, PlannedProbe, PodPlan } from "../plan/types.ts";
 import { PlayError } from "./errors.ts";
 import { runProbe } from "./probe.ts";
 
@@ -21,12 +22,25 @@ type Phase = { done: false; reason: string } | { done: true };
 const POLL_MS = 200;
 
 /** Waits until the pod is ready or `deadline` (epoch ms) passes; throws WaitFailed. */
-export async function waitForPod(client: PodmanClient, plan: PodPlan, deadline: number, signal?: AbortSignal): Promise<void> {
-  const apps = plan.steps.filter((s): s is CreateContainerStep => s.action === "create-container" && !s.init);
-  const results = await Promise.all(apps.map((s) => waitForContainer(client, plan.name, s, deadline, signal)));
-  const pending = results.flatMap((r, i) => (r.done ? [] : [`  ${apps[i]?.container}: ${r.reason}`]));
+export async function waitForPod(
+  client: PodmanClient,
+  plan: PodPlan,
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const apps = plan.steps.filter(
+    (s): s is CreateContainerStep => s.action === "create-container" && !s.init,
+  );
+  const results = await Promise.all(
+    apps.map((s) => waitForContainer(client, plan.name, s, deadline, signal)),
+  );
+  const pending = results.flatMap((r, i) =>
+    r.done ? [] : [`  ${apps[i]?.container}: ${r.reason}`],
+  );
   if (pending.length > 0) {
-    throw new WaitFailed(`Pod "${plan.name}" is not ready:\n${pending.join("\n")}\n  (the pod is left as it is; see kplay logs ${plan.name})`);
+    throw new WaitFailed(
+      `Pod "${plan.name}" is not ready:\n${pending.join("\n")}\n  (the pod is left as it is; see kplay logs ${plan.name})`,
+    );
   }
 }
 
@@ -37,7 +51,9 @@ async function waitForContainer(
   deadline: number,
   signal: AbortSignal | undefined,
 ): Promise<Phase> {
-  const restart = String((step.request.body as { restart_policy?: string }).restart_policy ?? "always");
+  const restart = String(
+    (step.request.body as { restart_policy?: string }).restart_policy ?? "always",
+  );
   const startup = step.probes?.find((p) => p.kind === "startup");
   const readiness = step.probes?.find((p) => p.kind === "readiness");
   let reason = "not started yet";
@@ -48,7 +64,10 @@ async function waitForContainer(
   let nextProbe = 0;
   while (Date.now() < deadline) {
     if (signal?.aborted) return { done: false, reason: "interrupted" };
-    const c = await client.call<ContainerInspect>({ method: "GET", path: `/containers/${encodeURIComponent(step.name)}/json` });
+    const c = await client.call<ContainerInspect>({
+      method: "GET",
+      path: `/containers/${encodeURIComponent(step.name)}/json`,
+    });
     if (c.State.Status === "exited" || c.State.Status === "stopped") {
       if (c.State.ExitCode === 0 && restart !== "always") return { done: true }; // ran to completion
       if (restart === "no" || (restart === "on-failure" && c.State.ExitCode === 0)) {
@@ -69,7 +88,9 @@ async function waitForContainer(
       if (!probe) return { done: true };
       if (Date.now() >= nextProbe) {
         const pod_ = await inspectPod(client, pod);
-        const r = pod_ ? await runProbe(client, pod_ as PodInspect, step.name, probe) : { ok: false as const, reason: "pod is gone" };
+        const r = pod_
+          ? await runProbe(client, pod_ as PodInspect, step.name, probe)
+          : { ok: false as const, reason: "pod is gone" };
         nextProbe = Date.now() + probe.periodSeconds * 1000;
         if (r.ok) {
           failures = 0;
@@ -86,7 +107,9 @@ async function waitForContainer(
           failures += 1;
           reason = `${probe.kind} probe failing (${failures}x): ${r.reason}`;
           if (!startupPassed && failures >= probe.failureThreshold) {
-            throw new WaitFailed(`Container "${step.container}" of pod "${pod}" failed its startup probe ${failures} times: ${r.reason}`);
+            throw new WaitFailed(
+              `Container "${step.container}" of pod "${pod}" failed its startup probe ${failures} times: ${r.reason}`,
+            );
           }
         }
       } else if (reason === "not started yet") {
@@ -100,18 +123,29 @@ async function waitForContainer(
   return { done: false, reason };
 }
 
-async function exitedMessage(client: PodmanClient, pod: string, step: CreateContainerStep, code: number): Promise<string> {
+async function exitedMessage(
+  client: PodmanClient,
+  pod: string,
+  step: CreateContainerStep,
+  code: number,
+): Promise<string> {
   const logs = await tailLogs(client, step.name, 10).catch(() => "");
-  const tail = logs.trim() ? `\nlast lines of "${step.name}":\n${logs.trimEnd().replace(/^/gm, "  | ")}` : "";
+  const tail = logs.trim()
+    ? `\nlast lines of "${step.name}":\n${logs.trimEnd().replace(/^/gm, "  | ")}`
+    : "";
   return `Container "${step.container}" of pod "${pod}" exited with code ${code}${tail}`;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

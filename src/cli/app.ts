@@ -6,8 +6,8 @@ import { runPlay } from "./commands/play.ts";
 import { runPs } from "./commands/ps.ts";
 import { runValidate } from "./commands/validate.ts";
 import { KPLAY_VERSION, runVersion } from "./commands/version.ts";
-import { describeFailure } from "./failure.ts";
 import { DEFAULT_WAIT_MS, parseDuration } from "./duration.ts";
+import { describeFailure } from "./failure.ts";
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from "./io.ts";
 import { parseFormat } from "./render.ts";
 
@@ -27,10 +27,26 @@ function str(value: unknown): string | undefined {
 }
 
 /**
+ * cac 7 declares a boolean flag to mri under its camelCase name only, so a dashed one
+ * (`--keep-on-error FILE`) is not known as boolean and takes the next word as its value.
+ */
+const DASHED_BOOLEANS = new Set(["--keep-on-error"]);
+
+/** Gives dashed boolean flags an explicit value, up to a `--`. */
+function withBooleanValues(args: readonly string[]): string[] {
+  const end = args.indexOf("--");
+  return args.map((a, i) => ((end < 0 || i < end) && DASHED_BOOLEANS.has(a) ? `${a}=true` : a));
+}
+
+/**
  * Runs one kplay command line and returns its exit code. Prints only through `io`; never
  * exits the process and never lets an error escape as a stack trace.
  */
-export async function runCli(args: readonly string[], io: CliIo, now: () => number = Date.now): Promise<number> {
+export async function runCli(
+  args: readonly string[],
+  io: CliIo,
+  now: () => number = Date.now,
+): Promise<number> {
   const cli = cac("kplay");
   let result: Promise<number> | number | undefined;
   const common = (o: Options) => ({
@@ -46,23 +62,39 @@ export async function runCli(args: readonly string[], io: CliIo, now: () => numb
   };
 
   cli
-    .option("--url <url>", "Podman API address: unix:///path or tcp://host:port (default: CONTAINER_HOST, then the usual sockets)")
+    .option(
+      "--url <url>",
+      "Podman API address: unix:///path or tcp://host:port (default: CONTAINER_HOST, then the usual sockets)",
+    )
     .option("-o, --output <format>", "Output format where the output is data: table, json or yaml")
     .option("--debug", "Show internal details of unexpected errors");
 
   cli
     .command("play [...files]", "Create and start the pods the files describe (- reads stdin)")
-    .option("--start [bool]", "Start the pods after creating them (--start=false: create only)", { default: true })
+    .option("--start [bool]", "Start the pods after creating them (--start=false: create only)", {
+      default: true,
+    })
     .option("--replace", "Remove an existing pod of the same name first")
     .option("--keep-on-error", "Keep what was created when a step fails (for debugging)")
-    .option("--infra-image <image>", "Image for the infra (pause) container (default: Podman's own)")
-    .option("--wait [duration]", "Wait until every container runs and is ready (default 2m; e.g. 90s)")
+    .option(
+      "--infra-image <image>",
+      "Image for the infra (pause) container (default: Podman's own)",
+    )
+    .option(
+      "--wait [duration]",
+      "Wait until every container runs and is ready (default 2m; e.g. 90s)",
+    )
     .option("--strict", "Treat warnings (ignored fields) as errors")
     .option("-q, --quiet", "Print nothing on success")
     .action((files: string[], o: Options) => {
       const c = common(o);
       const infra = str(o.infraImage);
-      const wait = o.wait === undefined || o.wait === false ? undefined : o.wait === true ? DEFAULT_WAIT_MS : parseDuration(String(o.wait));
+      const wait =
+        o.wait === undefined || o.wait === false
+          ? undefined
+          : o.wait === true
+            ? DEFAULT_WAIT_MS
+            : parseDuration(String(o.wait));
       result = runPlay(io, files, {
         ...withUrl(c),
         start: bool(o.start, true),
@@ -82,7 +114,10 @@ export async function runCli(args: readonly string[], io: CliIo, now: () => numb
     });
 
   cli
-    .command("plan [...files]", "Print the libpod requests play would send, as JSON, without contacting Podman")
+    .command(
+      "plan [...files]",
+      "Print the libpod requests play would send, as JSON, without contacting Podman",
+    )
     .option("--start [bool]", "Include the start step", { default: true })
     .option("--infra-image <image>", "Image for the infra (pause) container")
     .option("--strict", "Treat warnings as errors")
@@ -99,7 +134,10 @@ export async function runCli(args: readonly string[], io: CliIo, now: () => numb
     .command("validate [...files]", "Check the files; print diagnostics, or nothing and exit 0")
     .option("--strict", "Treat warnings as errors")
     .action((files: string[], o: Options) => {
-      result = runValidate(io, files, { strict: bool(o.strict, false), output: parseFormat(o.output) });
+      result = runValidate(io, files, {
+        strict: bool(o.strict, false),
+        output: parseFormat(o.output),
+      });
     });
 
   cli
@@ -110,7 +148,8 @@ export async function runCli(args: readonly string[], io: CliIo, now: () => numb
     .action((pod: string, o: Options) => {
       const container = str(o.container);
       const tail = str(o.tail);
-      if (tail !== undefined && !/^\d+$/.test(tail)) throw new UsageError(`--tail takes a whole number, got "${tail}"`);
+      if (tail !== undefined && !/^\d+$/.test(tail))
+        throw new UsageError(`--tail takes a whole number, got "${tail}"`);
       const url = str(o.url);
       result = runLogs(io, pod, {
         ...(url === undefined ? {} : { url }),
@@ -133,7 +172,7 @@ export async function runCli(args: readonly string[], io: CliIo, now: () => numb
   cli.version(KPLAY_VERSION, "--version");
 
   try {
-    const parsed = cli.parse(["kplay", "kplay", ...args], { run: false });
+    const parsed = cli.parse(["kplay", "kplay", ...withBooleanValues(args)], { run: false });
     if (parsed.options.help || parsed.options.version) return EXIT_OK;
     if (!cli.matchedCommand) {
       const what = args[0] === undefined ? "No command given" : `Unknown command "${args[0]}"`;
@@ -142,7 +181,8 @@ export async function runCli(args: readonly string[], io: CliIo, now: () => numb
     await cli.runMatchedCommand();
     return await (result ?? EXIT_OK);
   } catch (e) {
-    const usage = (e as { name?: string }).name === "CACError" ? new UsageError((e as Error).message) : e;
+    const usage =
+      (e as { name?: string }).name === "CACError" ? new UsageError((e as Error).message) : e;
     const failure = describeFailure(usage, args.includes("--debug"));
     io.stderr(failure.text);
     return usage instanceof UsageError ? EXIT_USAGE : failure.code;

@@ -23,7 +23,9 @@ export async function connect(
   for (const candidate of endpointCandidates(url, env)) {
     const endpoint = parseEndpoint(candidate.url);
     if (!endpoint) {
-      throw new UsageError(`${candidate.source} "${candidate.url}" is not a Podman address (use unix:///path or tcp://host:port)`);
+      throw new UsageError(
+        `${candidate.source} "${candidate.url}" is not a Podman address (use unix:///path or tcp://host:port)`,
+      );
     }
     const transport = await openTransport(endpoint);
     try {

@@ -15,7 +15,8 @@ export function parseDuration(text: string): number {
   // Each part is digits then a unit; the pattern is anchored and linear, so no backtracking.
   while (rest.length > 0) {
     const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
-    if (!m?.[1] || !m[2]) throw new UsageError(`"${text}" is not a duration (try 90s, 2m or 1m30s)`);
+    if (!m?.[1] || !m[2])
+      throw new UsageError(`"${text}" is not a duration (try 90s, 2m or 1m30s)`);
     total += Number(m[1]) * (unit[m[2]] ?? 0);
     rest = rest.slice(m[0].length);
   }

@@ -17,7 +17,8 @@ export function describeFailure(e: unknown, debug: boolean): { text: string; cod
   ) {
     return { text: `kplay: ${e.message}\n`, code: EXIT_FAILURE };
   }
-  const detail = debug && e instanceof Error ? `\n${e.stack ?? e.message}` : " (run with --debug for details)";
+  const detail =
+    debug && e instanceof Error ? `\n${e.stack ?? e.message}` : " (run with --debug for details)";
   return {
     text: `kplay: internal error, please report it: ${e instanceof Error ? e.message : String(e)}${detail}\n`,
     code: EXIT_FAILURE,
@@ -26,7 +27,9 @@ export function describeFailure(e: unknown, debug: boolean): { text: string; cod
 
 /** Explains one pod's failure, then what the rollback removed or could not remove. */
 export function describePodFailure(e: PodPlayFailed): { text: string; code: number } {
-  const lines = [`kplay: pod "${e.pod}" failed: ${e.cause instanceof Error ? e.cause.message : String(e.cause)}`];
+  const lines = [
+    `kplay: pod "${e.pod}" failed: ${e.cause instanceof Error ? e.cause.message : String(e.cause)}`,
+  ];
   if (e.kept) {
     lines.push("  --keep-on-error: what was created is left in place");
   } else if (e.leftovers.length > 0) {
@@ -37,5 +40,8 @@ export function describePodFailure(e: PodPlayFailed): { text: string; code: numb
   } else {
     lines.push("  nothing had been created");
   }
-  return { text: `${lines.join("\n")}\n`, code: e.leftovers.length > 0 ? EXIT_ROLLBACK_FAILED : EXIT_FAILURE };
+  return {
+    text: `${lines.join("\n")}\n`,
+    code: e.leftovers.length > 0 ? EXIT_ROLLBACK_FAILED : EXIT_FAILURE,
+  };
 }

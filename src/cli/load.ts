@@ -1,22 +1,45 @@
-import { hasErrors } from "../diagnostics/diagnostic.ts";
+import { type Diagnostic, hasErrors } from "../diagnostics/diagnostic.ts";
 import { renderDiagnostics } from "../diagnostics/render.ts";
 import { loadManifests } from "../manifest/index.ts";
 import type { PodDocument } from "../manifest/model.ts";
-import type { CliIo } from "./io.ts";
+import { checkPlannable } from "../plan/index.ts";
 import { readInputs } from "./inputs.ts";
+import type { CliIo } from "./io.ts";
+
+export interface Checked {
+  readonly pods: PodDocument[];
+  readonly diagnostics: Diagnostic[];
+  readonly texts: ReadonlyMap<string, string>;
+}
+
+/**
+ * Reads, parses and validates the files, then asks the planner whether it can plan them
+ * (an unsafe subPath, a value it cannot compute): every problem, as diagnostics.
+ */
+export function checkInputs(io: CliIo, files: readonly string[], strict: boolean): Checked {
+  const result = loadManifests(readInputs(io, files), { strict });
+  const diagnostics = hasErrors(result.diagnostics)
+    ? result.diagnostics
+    : [...result.diagnostics, ...checkPlannable(result.pods)];
+  return { pods: result.pods, diagnostics, texts: result.texts };
+}
 
 /** The outcome of reading and validating the command's files. */
 export type Loaded = { ok: true; pods: PodDocument[] } | { ok: false };
 
 /**
- * Reads, parses and validates the files; prints every diagnostic to stderr with its source
- * frame. Not ok when any error was found: the caller exits 2 and sends nothing to Podman.
+ * Checks the inputs and prints every diagnostic to stderr with its source frame. Not ok
+ * when any error was found: the caller exits 2 and sends nothing to Podman.
  */
 export function loadForCommand(io: CliIo, files: readonly string[], strict: boolean): Loaded {
-  const result = loadManifests(readInputs(io, files), { strict });
-  if (result.diagnostics.length > 0) {
-    io.stderr(renderDiagnostics(result.diagnostics, result.texts, { color: io.stderrIsTTY && !io.env.NO_COLOR }));
+  const checked = checkInputs(io, files, strict);
+  if (checked.diagnostics.length > 0) {
+    io.stderr(
+      renderDiagnostics(checked.diagnostics, checked.texts, {
+        color: io.stderrIsTTY && !io.env.NO_COLOR,
+      }),
+    );
   }
-  if (hasErrors(result.diagnostics)) return { ok: false };
-  return { ok: true, pods: result.pods };
+  if (hasErrors(checked.diagnostics)) return { ok: false };
+  return { ok: true, pods: checked.pods };
 }

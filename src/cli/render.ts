@@ -16,7 +16,10 @@ export function renderData(value: unknown, format: "json" | "yaml"): string {
 }
 
 /** Renders rows as aligned columns under upper-case headers. */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) =>
     cells

@@ -1,15 +1,26 @@
 /**
  * The manifest stage: bytes in, validated Pods and diagnostics out. No network, no Podman.
+ *
+ * decode (size, binary, UTF-8) -> parse (YAML with positions) -> plain value (bounded aliases)
+ * -> per object: kind -> fields and support -> typed model -> Kubernetes rules.
  */
-import type { Diagnostic } from "../diagnostics/diagnostic.ts";
+import type { Document } from "yaml";
+import { type Diagnostic, hasErrors, strictify } from "../diagnostics/diagnostic.ts";
+import { type ObjectContext, spanAt } from "./context.ts";
+import { decodeSource } from "./decode.ts";
 import type { PodDocument } from "./model.ts";
+import { checkObject } from "./object.ts";
+import { parseYaml } from "./parse.ts";
+import { toPlainValue } from "./plain.ts";
 import type { SourceFile } from "./source.ts";
 
+/** Options of `loadManifests`. */
 export interface LoadOptions {
   /** Turn warnings (ignored fields, …) into errors. */
   readonly strict?: boolean;
 }
 
+/** What `loadManifests` returns: Pods, every diagnostic, and the texts to render them with. */
 export interface LoadResult {
   /** Valid Pods, in input order (file order, then document order). Empty if any error. */
   readonly pods: PodDocument[];
@@ -20,6 +31,54 @@ export interface LoadResult {
 }
 
 /** Loads, parses and validates every document of every file; never throws for bad input. */
-export function loadManifests(_files: readonly SourceFile[], _options: LoadOptions = {}): LoadResult {
-  throw new Error("not implemented yet");
+export function loadManifests(files: readonly SourceFile[], options: LoadOptions = {}): LoadResult {
+  const pods: PodDocument[] = [];
+  let diagnostics: Diagnostic[] = [];
+  const texts = new Map<string, string>();
+  for (const file of files) {
+    const decoded = decodeSource(file);
+    if (!decoded.ok) {
+      diagnostics.push(decoded.diagnostic);
+      continue;
+    }
+    texts.set(file.name, decoded.text);
+    const first = diagnostics.length;
+    const parsed = parseYaml(file.name, decoded.text);
+    diagnostics.push(...parsed.diagnostics);
+    parsed.documents.forEach((doc, documentIndex) => {
+      if (isEmpty(doc) || parsed.broken.has(documentIndex)) return;
+      const ctx: ObjectContext = {
+        file: file.name,
+        text: decoded.text,
+        doc,
+        lineCounter: parsed.lineCounter,
+        prefix: [],
+        diagnostics,
+      };
+      const value = toPlainValue(ctx);
+      if (!value.ok) return;
+      for (const found of checkObject(ctx, value.value)) {
+        const at: ObjectContext = { ...ctx, prefix: found.prefix };
+        const locate: PodDocument["locate"] = (path) => spanAt(at, path);
+        pods.push({ pod: found.pod, file: file.name, dir: file.dir, documentIndex, locate });
+      }
+    });
+    sortBySpan(diagnostics, first);
+  }
+  if (options.strict === true) diagnostics = strictify(diagnostics);
+  return { pods: hasErrors(diagnostics) ? [] : pods, diagnostics, texts };
+}
+
+/** Sorts one file's diagnostics (from index `first` on) into source order; the sort is stable. */
+function sortBySpan(diagnostics: Diagnostic[], first: number): void {
+  const sorted = diagnostics
+    .slice(first)
+    .sort((a, b) => (a.span?.offset ?? -1) - (b.span?.offset ?? -1));
+  diagnostics.splice(first, sorted.length, ...sorted);
+}
+
+/** An empty document (`---` alone, or only comments) is skipped silently, as kubectl does. */
+function isEmpty(doc: Document.Parsed): boolean {
+  const root = doc.contents as { value?: unknown; items?: unknown } | null;
+  return root === null || (root.items === undefined && root.value === null);
 }

@@ -1,75 +1,152 @@
 import type { Container, Pod, RestartPolicy } from "../manifest/model.ts";
-import { hashJson, LABEL_CONTAINER, LABEL_CONTAINER_HASH, LABEL_MANAGED, LABEL_POD } from "./labels.ts";
-import type { CreateContainerStep } from "./types.ts";
+import { ANNOTATION, autoUpdateLabels, containerAnnotationFields } from "./annotations.ts";
+import { expandArgv, mountSubPath, planEnv } from "./env.ts";
+import {
+  hashJson,
+  LABEL_CONTAINER,
+  LABEL_CONTAINER_HASH,
+  LABEL_INIT,
+  LABEL_MANAGED,
+  LABEL_POD,
+} from "./labels.ts";
+import { containerName } from "./names.ts";
+import { containerNamespaceFields } from "./namespaces.ts";
+import { healthcheckFields, plannedProbes } from "./probes.ts";
+import { resourceLimits } from "./resources.ts";
+import { containerSecurity, imageUserCheck, securityFields } from "./security.ts";
+import { signalNumber } from "./signals.ts";
+import type { CheckImageUserStep, CreateContainerStep, HostPathStep, NodeFacts } from "./types.ts";
 import { containerMounts, type VolumeBinding } from "./volumes.ts";
 
-/** The Podman name of a container: `<pod>-<container>`, as `podman kube play` names it. */
-export function containerName(pod: string, container: string): string {
-  return `${pod}-${container}`;
+export { containerName };
+
+const RESTART: Record<RestartPolicy, string> = {
+  Always: "always",
+  OnFailure: "on-failure",
+  Never: "no",
+};
+
+/** What planning one container needs besides the container itself. */
+export interface ContainerContext {
+  readonly pod: Pod;
+  readonly init: boolean;
+  readonly bindings: ReadonlyMap<string, VolumeBinding>;
+  readonly node: NodeFacts;
+  readonly seccompRoot: string;
+  /** Kubernetes names of the containers planned before this one (for volumes-from). */
+  readonly earlier: readonly string[];
 }
 
-const RESTART: Record<RestartPolicy, string> = { Always: "always", OnFailure: "on-failure", Never: "no" };
+/** One container's create step, and the steps it needs to run before anything is created. */
+export interface PlannedContainer {
+  readonly step: CreateContainerStep & { hash: string };
+  readonly hostPaths: readonly HostPathStep[];
+  readonly imageCheck?: CheckImageUserStep;
+  /** A named volume is mounted with a subPath, which Podman honours from 4.4 on. */
+  readonly namedSubPath: boolean;
+}
+
+/** Deep-merges the annotation parts of `resource_limits` into the one from resources. */
+function mergeResources(
+  base: Record<string, unknown> | undefined,
+  extra: object,
+): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = { ...(base ?? {}) };
+  for (const [key, value] of Object.entries(extra))
+    out[key] = { ...((out[key] as object | undefined) ?? {}), ...value };
+  return Object.keys(out).length > 0 ? out : undefined;
+}
 
 /**
- * Kubernetes `command` replaces the image ENTRYPOINT and drops its CMD; `args` replaces CMD
- * only. libpod's `entrypoint`/`command` already behave that way (an explicit entrypoint makes
- * Podman ignore the image CMD), so no image inspection is needed here.
+ * Translates one Kubernetes container into a libpod container-create request. `command` and
+ * `args` replace the image's ENTRYPOINT and CMD as in Kubernetes (libpod drops the image CMD
+ * once an entrypoint is given), after `$(VAR)` expansion against the container's env.
  */
-function argv(c: Container): { entrypoint?: string[]; command?: string[] } {
-  const out: { entrypoint?: string[]; command?: string[] } = {};
-  if (c.command && c.command.length > 0) out.entrypoint = c.command;
-  if (c.args && c.args.length > 0) out.command = c.args;
-  return out;
-}
-
-function envMap(c: Container): Record<string, string> | undefined {
-  if (!c.env || c.env.length === 0) return undefined;
-  const env: Record<string, string> = {};
-  for (const e of c.env) if (e.value !== undefined || !e.valueFrom) env[e.name] = e.value ?? "";
-  return env;
-}
-
-/** Translates one Kubernetes container into a libpod container-create request. */
-export function planContainer(
-  pod: Pod,
-  c: Container,
-  init: boolean,
-  bindings: ReadonlyMap<string, VolumeBinding>,
-): CreateContainerStep & { hash: string } {
+export function planContainer(c: Container, ctx: ContainerContext): PlannedContainer {
+  const { pod, init } = ctx;
   const name = containerName(pod.metadata.name, c.name);
-  const { mounts, volumes } = containerMounts(c, bindings);
+  const sc = containerSecurity(pod, c);
+  const { env } = planEnv(pod, c, ctx.node);
+  const entrypoint = expandArgv(c.command, env);
+  const command = expandArgv(c.args, env);
+  // subPathExpr is resolved here, so volumes.ts only ever sees a plain subPath.
+  const volumeMounts = (c.volumeMounts ?? []).map((mount) => {
+    const { subPathExpr: _expr, ...m } = mount;
+    const subPath = mountSubPath(mount, env);
+    return subPath ? { ...m, subPath } : m;
+  });
+  const mounts = containerMounts(
+    { ...c, volumeMounts },
+    ctx.bindings,
+    sc.readOnlyRootFilesystem === true,
+  );
+  const probes = plannedProbes(c);
+  const annotated = containerAnnotationFields(pod, c.name, ctx.earlier);
+  const resources = mergeResources(resourceLimits(c), annotated.resources);
   const grace = pod.spec.terminationGracePeriodSeconds;
-  const env = envMap(c);
+  const stopSignal =
+    c.lifecycle?.stopSignal === undefined ? undefined : signalNumber(c.lifecycle.stopSignal);
+  const restart = pod.spec.restartPolicy ?? "Always";
   const body: Record<string, unknown> = {
     name,
     pod: pod.metadata.name,
     image: c.image,
-    ...argv(c),
-    ...(env ? { env } : {}),
+    ...(entrypoint ? { entrypoint } : {}),
+    ...(command ? { command } : {}),
+    ...(Object.keys(env).length > 0 ? { env } : {}),
     ...(c.workingDir ? { work_dir: c.workingDir } : {}),
-    ...(mounts.length ? { mounts } : {}),
-    ...(volumes.length ? { volumes } : {}),
+    ...securityFields(sc, ctx.seccompRoot),
+    ...containerNamespaceFields(pod),
+    ...(mounts.mounts.length ? { mounts: mounts.mounts } : {}),
+    ...(mounts.volumes.length ? { volumes: mounts.volumes } : {}),
+    ...(resources ? { resource_limits: resources } : {}),
+    ...healthcheckFields(probes, restart),
+    ...annotated.fields,
     ...(pod.metadata.annotations ? { annotations: pod.metadata.annotations } : {}),
     ...(c.tty ? { terminal: true } : {}),
     ...(c.stdin ? { stdin: true } : {}),
     ...(grace !== undefined ? { stop_timeout: grace } : {}),
+    ...(stopSignal !== undefined ? { stop_signal: stopSignal } : {}),
     ...(init
-      ? { init_container_type: "always" }
-      : { restart_policy: RESTART[pod.spec.restartPolicy ?? "Always"] }),
+      ? {
+          init_container_type: pod.metadata.annotations?.[ANNOTATION.initContainerType] ?? "always",
+        }
+      : { restart_policy: RESTART[restart] }),
   };
   const hash = hashJson(body);
+  // Pod labels on every container, as `podman kube play` puts them, then kplay's own.
   body.labels = {
+    ...autoUpdateLabels(pod, c.name),
+    ...(pod.metadata.labels ?? {}),
     [LABEL_MANAGED]: "true",
     [LABEL_POD]: pod.metadata.name,
     [LABEL_CONTAINER]: c.name,
+    ...(init ? { [LABEL_INIT]: "true" } : {}),
     [LABEL_CONTAINER_HASH]: hash,
   };
+  const check = imageUserCheck(sc);
   return {
-    action: "create-container",
-    container: c.name,
-    name,
-    init,
-    hash,
-    request: { method: "POST", path: "/containers/create", body },
+    step: {
+      action: "create-container",
+      container: c.name,
+      name,
+      init,
+      hash,
+      request: { method: "POST", path: "/containers/create", body },
+      ...(probes.length > 0 ? { probes } : {}),
+    },
+    hostPaths: mounts.hostPaths,
+    namedSubPath: mounts.namedSubPath,
+    ...(check
+      ? {
+          imageCheck: {
+            action: "check-image-user",
+            container: c.name,
+            image: c.image,
+            request: { method: "GET", path: `/images/${encodeURIComponent(c.image)}/json` },
+            ...check,
+          },
+        }
+      : {}),
   };
 }

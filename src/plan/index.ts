@@ -1,29 +1,57 @@
 import type { PodDocument } from "../manifest/model.ts";
-import { planContainer } from "./container.ts";
+import { checkPod } from "./checks.ts";
+import { type PlannedContainer, planContainer } from "./container.ts";
+import { DEFAULT_NODE } from "./downward.ts";
 import { planImages } from "./images.ts";
 import { hashJson, LABEL_GRACE, LABEL_POD_HASH } from "./labels.ts";
 import { podCreateBody } from "./pod.ts";
+import { DEFAULT_SECCOMP_ROOT } from "./security.ts";
 import type { Plan, PlanOptions, PodPlan, Step } from "./types.ts";
 import { planVolumes } from "./volumes.ts";
 
+export { checkPlannable } from "./checks.ts";
+
+/** A pod the planner refuses; `checkPlannable` reports the same problems as diagnostics first. */
+export class UnplannablePodError extends Error {
+  override readonly name = "UnplannablePodError";
+}
+
 /**
  * Translates validated Pods into a plan of libpod requests. Pure: no I/O, no clock, no
- * randomness; every outside fact arrives in `options`.
+ * randomness; every outside fact arrives in `options`. Callers run `checkPlannable` first.
  */
 export function planPods(docs: readonly PodDocument[], options: PlanOptions = {}): Plan {
   return { kind: "kplay.plan", version: 1, pods: docs.map((d) => planPod(d, options)) };
 }
 
-/** Translates one Pod: images first, then host paths and volumes, the pod, its containers, start. */
+/**
+ * Translates one Pod: version requirements, images and the image checks first (nothing is
+ * created before they pass), then host paths and volumes, the pod, its containers, start.
+ */
 export function planPod(doc: PodDocument, options: PlanOptions = {}): PodPlan {
+  const problems = checkPod(doc, options);
+  // Never plan around a refusal (an unsafe subPath, a root user): fail loudly instead.
+  if (problems.length > 0) throw new UnplannablePodError(problems.map((p) => p.message).join("; "));
   const { pod } = doc;
   const name = pod.metadata.name;
   const inits = pod.spec.initContainers ?? [];
   const volumes = planVolumes(name, pod.spec.volumes ?? [], doc.dir);
-  const containers = [
-    ...inits.map((c) => planContainer(pod, c, true, volumes.bindings)),
-    ...pod.spec.containers.map((c) => planContainer(pod, c, false, volumes.bindings)),
+  const context = {
+    pod,
+    bindings: volumes.bindings,
+    node: options.node ?? DEFAULT_NODE,
+    seccompRoot: options.seccompProfileRoot ?? DEFAULT_SECCOMP_ROOT,
+  };
+  const containers: PlannedContainer[] = [];
+  const all = [
+    ...inits.map((c) => ({ c, init: true })),
+    ...pod.spec.containers.map((c) => ({ c, init: false })),
   ];
+  for (const { c, init } of all) {
+    containers.push(
+      planContainer(c, { ...context, init, earlier: containers.map((p) => p.step.container) }),
+    );
+  }
   const podBody = podCreateBody(pod, options);
   // The pod hash covers what cannot change without recreating the pod: its own settings and
   // its volumes. Containers carry their own hashes and can be replaced one by one.
@@ -33,10 +61,25 @@ export function planPod(doc: PodDocument, options: PlanOptions = {}): PodPlan {
   labels[LABEL_POD_HASH] = podHash;
   if (grace !== undefined) labels[LABEL_GRACE] = String(grace);
   const steps: Step[] = [
+    ...(containers.some((p) => p.namedSubPath)
+      ? [
+          {
+            action: "require-podman" as const,
+            version: "4.4.0",
+            feature: "subPath on an emptyDir volume",
+          },
+        ]
+      : []),
     ...planImages([...inits, ...pod.spec.containers]),
+    ...containers.flatMap((p) => (p.imageCheck ? [p.imageCheck] : [])),
     ...volumes.steps,
-    { action: "create-pod", name, request: { method: "POST", path: "/pods/create", body: podBody } },
-    ...containers.map(({ hash: _hash, ...step }) => step),
+    ...uniqueHostPaths(containers),
+    {
+      action: "create-pod",
+      name,
+      request: { method: "POST", path: "/pods/create", body: podBody },
+    },
+    ...containers.map(({ step: { hash: _hash, ...step } }) => step),
   ];
   if (options.start !== false) {
     steps.push({
@@ -49,8 +92,16 @@ export function planPod(doc: PodDocument, options: PlanOptions = {}): PodPlan {
     name,
     source: { file: doc.file, document: doc.documentIndex },
     podHash,
-    containerHashes: Object.fromEntries(containers.map((c) => [c.container, c.hash])),
+    containerHashes: Object.fromEntries(containers.map((p) => [p.step.container, p.step.hash])),
     ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
     steps,
   };
+}
+
+/** subPath folders, each once, after the volumes they live in were prepared. */
+function uniqueHostPaths(containers: readonly PlannedContainer[]): Step[] {
+  const seen = new Set<string>();
+  return containers
+    .flatMap((p) => p.hostPaths)
+    .filter((h) => !seen.has(h.path) && seen.add(h.path) !== undefined);
 }

@@ -7,6 +7,8 @@ export const LABEL_POD_HASH = "io.kplay.pod-hash";
 export const LABEL_CONTAINER_HASH = "io.kplay.container-hash";
 export const LABEL_CONTAINER = "io.kplay.container";
 export const LABEL_GRACE = "io.kplay.grace-period";
+/** "true" on init containers, so converge can tell them apart from app containers. */
+export const LABEL_INIT = "io.kplay.init";
 
 /** Hashes a JSON value with sorted keys, so equal specs always give equal hashes. */
 export function hashJson(value: unknown): string {

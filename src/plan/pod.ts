@@ -1,20 +1,23 @@
 import type { Pod } from "../manifest/model.ts";
+import { ANNOTATION } from "./annotations.ts";
 import { LABEL_MANAGED } from "./labels.ts";
+import { podNamespaceFields } from "./namespaces.ts";
+import { probeHandler } from "./probes.ts";
 import type { PlanOptions } from "./types.ts";
 
-/** Containers of a pod share these namespaces, as in Kubernetes (pid only on request). */
-function sharedNamespaces(pod: Pod): string[] {
-  const shared = ["ipc", "net", "uts"];
-  if (pod.spec.shareProcessNamespace) shared.push("pid");
-  return shared;
-}
-
-/** Every hostPort of every container, published on the pod (its infra holds the netns). */
+/**
+ * Every hostPort of every container, published on the pod (its infra holds the netns).
+ * A host-network pod publishes nothing: its ports already are the host's.
+ */
 function portMappings(pod: Pod): object[] {
   const out: object[] = [];
-  for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+  if (pod.spec.hostNetwork) return out;
+  const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+  const published = new Set<number>();
+  for (const c of all) {
     for (const p of c.ports ?? []) {
-      if (p.hostPort === undefined) continue; // Kubernetes publishes only ports with a hostPort
+      if (!p.hostPort) continue; // Kubernetes publishes only ports with a hostPort
+      if ((p.protocol ?? "TCP") === "TCP") published.add(p.containerPort);
       out.push({
         container_port: p.containerPort,
         host_port: p.hostPort,
@@ -23,18 +26,65 @@ function portMappings(pod: Pod): object[] {
       });
     }
   }
+  // kplay's own prober (play --wait) reaches httpGet and tcpSocket probes from the host: a
+  // probed port without a hostPort gets a free port on 127.0.0.1 only (host_port 0).
+  for (const c of all) {
+    for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe]) {
+      const h = probe && probeHandler(c, probe);
+      if (!h || !("handler" in h)) continue;
+      const port =
+        "httpGet" in h.handler
+          ? h.handler.httpGet.port
+          : "tcpSocket" in h.handler
+            ? h.handler.tcpSocket.port
+            : undefined;
+      if (port === undefined || published.has(port)) continue;
+      published.add(port);
+      out.push({ container_port: port, host_port: 0, host_ip: "127.0.0.1", protocol: "tcp" });
+    }
+  }
+  return out;
+}
+
+/**
+ * /etc/hosts and /etc/resolv.conf. dnsConfig entries replace Podman's defaults (as with
+ * `podman kube play`); with dnsPolicy None there is also no inherited search list, which
+ * Podman spells `.`.
+ */
+function nameResolution(pod: Pod): Record<string, unknown> {
+  const { hostAliases, dnsConfig, dnsPolicy } = pod.spec;
+  const out: Record<string, unknown> = {};
+  const hosts = (hostAliases ?? []).flatMap((a) => (a.hostnames ?? []).map((h) => `${h}:${a.ip}`));
+  if (hosts.length > 0) out.hostadd = hosts;
+  if (dnsConfig?.nameservers?.length) out.dns_server = dnsConfig.nameservers;
+  if (dnsConfig?.searches?.length) out.dns_search = dnsConfig.searches;
+  else if (dnsPolicy === "None") out.dns_search = ["."];
+  const options = (dnsConfig?.options ?? []).map((o) =>
+    o.value === undefined ? o.name : `${o.name}:${o.value}`,
+  );
+  if (options.length > 0) out.dns_option = options;
   return out;
 }
 
 /** The body of `POST /libpod/pods/create`, without kplay's hash label. */
 export function podCreateBody(pod: Pod, options: PlanOptions): Record<string, unknown> {
   const mappings = portMappings(pod);
+  const sysctls = pod.spec.securityContext?.sysctls ?? [];
+  const infraName = pod.metadata.annotations?.[ANNOTATION.infraName];
   return {
     name: pod.metadata.name,
-    hostname: pod.spec.hostname ?? pod.metadata.name,
+    // A host-network pod has the host's UTS namespace, hence its name.
+    ...(pod.spec.hostNetwork ? {} : { hostname: pod.spec.hostname ?? pod.metadata.name }),
     labels: { ...(pod.metadata.labels ?? {}), [LABEL_MANAGED]: "true" },
-    shared_namespaces: sharedNamespaces(pod),
+    ...podNamespaceFields(pod),
     ...(mappings.length ? { portmappings: mappings } : {}),
+    ...nameResolution(pod),
+    // Pod sysctls are namespaced (net.*, kernel.shm*, …): set on the infra container, they
+    // hold for every member through the namespaces they share.
+    ...(sysctls.length
+      ? { sysctl: Object.fromEntries(sysctls.map((s) => [s.name, s.value])) }
+      : {}),
+    ...(infraName ? { infra_name: infraName } : {}),
     ...(options.infraImage ? { infra_image: options.infraImage } : {}),
   };
 }

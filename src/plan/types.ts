@@ -63,6 +63,70 @@ export interface CreateContainerStep {
   readonly name: string;
   readonly init: boolean;
   readonly request: ApiRequest;
+  /**
+   * The container's probes as Kubernetes defines them, for the lifecycle work. Only `exec`
+   * liveness (and startup) probes are also in the request, as Podman's healthcheck.
+   */
+  readonly probes?: readonly PlannedProbe[];
+}
+
+/** One probe with Kubernetes' defaults filled in and named ports resolved. */
+export interface PlannedProbe {
+  readonly kind: "liveness" | "readiness" | "startup";
+  readonly handler: ProbeHandler;
+  readonly initialDelaySeconds: number;
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly successThreshold: number;
+  readonly failureThreshold: number;
+  /** Whether the request's healthcheck carries this probe (exec liveness/startup only). */
+  readonly healthcheck: boolean;
+}
+
+export type ProbeHandler =
+  | { readonly exec: { readonly command: readonly string[] } }
+  | {
+      readonly httpGet: {
+        readonly scheme: "HTTP" | "HTTPS";
+        readonly host: string;
+        readonly port: number;
+        readonly path: string;
+        readonly headers: readonly { readonly name: string; readonly value: string }[];
+      };
+    }
+  | { readonly tcpSocket: { readonly host: string; readonly port: number } }
+  | { readonly grpc: { readonly port: number; readonly service: string } };
+
+/**
+ * The plan uses a libpod field that older Podman versions silently ignore: the executor
+ * compares `version` with the API version Podman reported and refuses the pod before
+ * creating anything when Podman is older.
+ */
+export interface RequirePodmanStep {
+  readonly action: "require-podman";
+  /** The oldest libpod API version that honours `feature`. */
+  readonly version: string;
+  /** What needs it, for the error message. */
+  readonly feature: string;
+}
+
+/**
+ * Reads an image's configured user before anything is created, because whether a container
+ * may run depends on it (the manifest does not say which user it runs as). The executor sends
+ * `request`, takes `Config.User` from the answer and refuses the pod when
+ * `imageUserProblem(user, step)` (security.ts) returns a message.
+ */
+export interface CheckImageUserStep {
+  readonly action: "check-image-user";
+  /** The Kubernetes container name. */
+  readonly container: string;
+  readonly image: string;
+  /** `GET /images/<image>/json`. */
+  readonly request: ApiRequest;
+  /** securityContext.runAsNonRoot: refuse an image that runs as root or as a user name. */
+  readonly runAsNonRoot: boolean;
+  /** runAsGroup without runAsUser: the image's user must be root (see security.ts). */
+  readonly runAsGroup?: number;
 }
 
 export interface StartPodStep {
@@ -72,7 +136,9 @@ export interface StartPodStep {
 }
 
 export type Step =
+  | RequirePodmanStep
   | EnsureImageStep
+  | CheckImageUserStep
   | HostPathStep
   | CreateVolumeStep
   | CreatePodStep
@@ -103,4 +169,24 @@ export interface PlanOptions {
   readonly infraImage?: string;
   /** Add the start step (default true). */
   readonly start?: boolean;
+  /** Facts about the machine Podman runs on (the "node"); see DEFAULT_NODE for the fallback. */
+  readonly node?: NodeFacts;
+  /** Folder of `Localhost` seccomp profiles (default /var/lib/kubelet/seccomp, as Podman's). */
+  readonly seccompProfileRoot?: string;
+}
+
+/**
+ * The node facts the downward API exposes. The planner cannot learn them itself (no I/O);
+ * the caller reads them from Podman (`GET /info`: host.hostname, host.cpus, host.memTotal)
+ * or from the local machine.
+ */
+export interface NodeFacts {
+  /** `spec.nodeName`. */
+  readonly name: string;
+  /** `status.hostIP` (and `status.podIP` of hostNetwork pods). */
+  readonly hostIP: string;
+  /** Allocatable CPUs: what `limits.cpu` reads as when a container sets no limit. */
+  readonly cpus: number;
+  /** Allocatable memory in bytes: what `limits.memory` reads as when unset. */
+  readonly memoryBytes: number;
 }

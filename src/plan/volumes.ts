@@ -31,8 +31,15 @@ export function planVolumes(pod: string, volumes: readonly Volume[], dir: string
   const bindings = new Map<string, VolumeBinding>();
   for (const v of volumes) {
     if (v.hostPath) {
-      const path = isAbsolute(v.hostPath.path) ? normalize(v.hostPath.path) : join(dir, v.hostPath.path);
-      steps.push({ action: "prepare-host-path", volume: v.name, path, type: v.hostPath.type ?? "" });
+      const path = isAbsolute(v.hostPath.path)
+        ? normalize(v.hostPath.path)
+        : join(dir, v.hostPath.path);
+      steps.push({
+        action: "prepare-host-path",
+        volume: v.name,
+        path,
+        type: v.hostPath.type ?? "",
+      });
       bindings.set(v.name, { kind: "bind", source: path });
     } else if (v.emptyDir) {
       const name = emptyDirVolumeName(pod, v.name);
@@ -45,7 +52,11 @@ export function planVolumes(pod: string, volumes: readonly Volume[], dir: string
         request: {
           method: "POST",
           path: "/volumes/create",
-          body: { Name: name, Label: { [LABEL_MANAGED]: "true", [LABEL_POD]: pod }, Options: options },
+          body: {
+            Name: name,
+            Label: { [LABEL_MANAGED]: "true", [LABEL_POD]: pod },
+            Options: options,
+          },
         },
       });
       bindings.set(v.name, { kind: "named", name });
@@ -54,22 +65,71 @@ export function planVolumes(pod: string, volumes: readonly Volume[], dir: string
   return { steps, bindings };
 }
 
-/** The `mounts` (binds) and `volumes` (named) fields of one container's create body. */
+/** Kubernetes mount propagation to the mount option the kubelet asks the runtime for. */
+const PROPAGATION = {
+  None: "rprivate",
+  HostToContainer: "rslave",
+  Bidirectional: "rshared",
+} as const;
+
+/** Where a read-only root filesystem still gets a writable tmpfs, as Podman gives one. */
+const READ_ONLY_TMPFS = ["/tmp", "/var/tmp", "/run"];
+
+/** What one container mounts: libpod's `mounts` and `volumes`, plus host folders to prepare. */
+export interface ContainerMounts {
+  readonly mounts: object[];
+  readonly volumes: object[];
+  /** subPath folders inside hostPath volumes, created when missing as the kubelet does. */
+  readonly hostPaths: HostPathStep[];
+  /** Whether a named volume is mounted with a subPath (libpod honours it from Podman 4.4). */
+  readonly namedSubPath: boolean;
+}
+
+/**
+ * The `mounts` (binds, tmpfs) and `volumes` (named) fields of one container's create body.
+ * A subPath of a hostPath volume is joined to the host path (validation refuses absolute
+ * subPaths and `..`); one of a named volume is libpod's `SubPath`. A read-only root
+ * filesystem gets writable tmpfs on /tmp, /var/tmp and /run unless a volume is mounted there.
+ */
 export function containerMounts(
   container: Container,
   bindings: ReadonlyMap<string, VolumeBinding>,
-): { mounts: object[]; volumes: object[] } {
-  const mounts: object[] = [];
-  const volumes: object[] = [];
+  readOnlyRoot = false,
+): ContainerMounts {
+  const out: ContainerMounts = { mounts: [], volumes: [], hostPaths: [], namedSubPath: false };
+  const destinations = new Set<string>();
   for (const m of container.volumeMounts ?? []) {
     const binding = bindings.get(m.name);
     if (!binding) continue; // validation guarantees every mount names a declared volume
-    const options = m.readOnly ? ["ro"] : [];
+    destinations.add(normalize(m.mountPath));
+    const options: string[] = m.readOnly ? ["ro"] : [];
+    if (m.mountPropagation) options.push(PROPAGATION[m.mountPropagation]);
     if (binding.kind === "bind") {
-      mounts.push({ destination: m.mountPath, type: "bind", source: binding.source, options: ["rbind", ...options] });
+      const source = m.subPath ? join(binding.source, m.subPath) : binding.source;
+      if (m.subPath)
+        out.hostPaths.push({ action: "prepare-host-path", volume: m.name, path: source, type: "" });
+      out.mounts.push({
+        destination: m.mountPath,
+        type: "bind",
+        source,
+        options: ["rbind", ...options],
+      });
     } else {
-      volumes.push({ Name: binding.name, Dest: m.mountPath, Options: options });
+      out.volumes.push({
+        Name: binding.name,
+        Dest: m.mountPath,
+        Options: options,
+        ...(m.subPath ? { SubPath: m.subPath } : {}),
+      });
+      if (m.subPath) Object.assign(out, { namedSubPath: true });
     }
   }
-  return { mounts, volumes };
+  if (readOnlyRoot) {
+    for (const destination of READ_ONLY_TMPFS) {
+      if (destinations.has(destination)) continue;
+      const options = ["rw", "rprivate", "nosuid", "nodev", "tmpcopyup"];
+      out.mounts.push({ destination, type: "tmpfs", source: "tmpfs", options });
+    }
+  }
+  return out;
 }

@@ -18,7 +18,10 @@ export class PodmanClient {
   constructor(readonly transport: Transport) {}
 
   /** Sends a request and returns the parsed JSON (or undefined for an empty body). */
-  async call<T = unknown>(req: ApiRequest, options: { signal?: AbortSignal; ok?: number[] } = {}): Promise<T> {
+  async call<T = unknown>(
+    req: ApiRequest,
+    options: { signal?: AbortSignal; ok?: number[] } = {},
+  ): Promise<T> {
     const text = await this.callText(req, options);
     if (!text) return undefined as T;
     try {
@@ -29,7 +32,10 @@ export class PodmanClient {
   }
 
   /** Sends a request and returns the raw body text, throwing PodmanApiError on a bad status. */
-  async callText(req: ApiRequest, options: { signal?: AbortSignal; ok?: number[] } = {}): Promise<string> {
+  async callText(
+    req: ApiRequest,
+    options: { signal?: AbortSignal; ok?: number[] } = {},
+  ): Promise<string> {
     const res = await this.transport.request({
       method: req.method,
       path: API_PREFIX + req.path,
@@ -53,7 +59,12 @@ export class PodmanClient {
       ...(signal ? { signal } : {}),
     });
     if (res.status < 200 || res.status >= 300 || !res.body) {
-      throw new PodmanApiError(req.method, req.path, res.status, podmanErrorDetail(await res.text()));
+      throw new PodmanApiError(
+        req.method,
+        req.path,
+        res.status,
+        podmanErrorDetail(await res.text()),
+      );
     }
     return res.body;
   }

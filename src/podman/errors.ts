@@ -33,7 +33,8 @@ export function podmanErrorDetail(body: string): string {
   try {
     const parsed = JSON.parse(body) as { message?: unknown; cause?: unknown; Errs?: unknown };
     if (typeof parsed.message === "string" && parsed.message) return parsed.message;
-    if (Array.isArray(parsed.Errs) && parsed.Errs.length > 0) return parsed.Errs.map(String).join("; ");
+    if (Array.isArray(parsed.Errs) && parsed.Errs.length > 0)
+      return parsed.Errs.map(String).join("; ");
     if (typeof parsed.cause === "string" && parsed.cause) return parsed.cause;
   } catch {
     // not JSON: fall through to the raw text

@@ -12,7 +12,9 @@ export interface PodInspect {
   readonly InfraContainerID?: string;
   readonly Created?: string;
   readonly Containers?: { Id: string; Name: string; State: string }[] | null;
-  readonly InfraConfig?: { PortBindings?: Record<string, { HostIp: string; HostPort: string }[]> | null };
+  readonly InfraConfig?: {
+    PortBindings?: Record<string, { HostIp: string; HostPort: string }[]> | null;
+  };
 }
 
 export interface PodListEntry {
@@ -28,7 +30,10 @@ export interface PodListEntry {
 const enc = encodeURIComponent;
 
 /** Inspects a pod; undefined when it does not exist. */
-export async function inspectPod(client: PodmanClient, name: string): Promise<PodInspect | undefined> {
+export async function inspectPod(
+  client: PodmanClient,
+  name: string,
+): Promise<PodInspect | undefined> {
   if (!(await client.exists(`/pods/${enc(name)}/exists`))) return undefined;
   return client.call<PodInspect>({ method: "GET", path: `/pods/${enc(name)}/json` });
 }
@@ -36,7 +41,13 @@ export async function inspectPod(client: PodmanClient, name: string): Promise<Po
 /** Lists pods matching a label filter (`key=value`). */
 export async function listPods(client: PodmanClient, label: string): Promise<PodListEntry[]> {
   const filters = JSON.stringify({ label: [label] });
-  return (await client.call<PodListEntry[]>({ method: "GET", path: "/pods/json", query: { filters } })) ?? [];
+  return (
+    (await client.call<PodListEntry[]>({
+      method: "GET",
+      path: "/pods/json",
+      query: { filters },
+    })) ?? []
+  );
 }
 
 /**
@@ -51,9 +62,13 @@ export async function removePod(
 ): Promise<void> {
   const path = `/pods/${enc(name)}`;
   if (graceSeconds === 0) {
-    await client.call({ method: "POST", path: `${path}/kill`, query: { signal: "KILL" } }, { ok: [409] });
+    await client.call(
+      { method: "POST", path: `${path}/kill`, query: { signal: "KILL" } },
+      { ok: [409] },
+    );
   } else {
-    const query: Record<string, string> = graceSeconds === undefined ? {} : { t: String(graceSeconds) };
+    const query: Record<string, string> =
+      graceSeconds === undefined ? {} : { t: String(graceSeconds) };
     await client.call({ method: "POST", path: `${path}/stop`, query }, { ok: [304, 409] });
   }
   await client.call({ method: "DELETE", path, query: { force: "true" } }, { ok: [404] });
@@ -62,18 +77,28 @@ export async function removePod(
 /** Lists volume names matching a label filter. */
 export async function listVolumes(client: PodmanClient, label: string): Promise<string[]> {
   const filters = JSON.stringify({ label: [label] });
-  const vols = await client.call<{ Name: string }[]>({ method: "GET", path: "/volumes/json", query: { filters } });
+  const vols = await client.call<{ Name: string }[]>({
+    method: "GET",
+    path: "/volumes/json",
+    query: { filters },
+  });
   return (vols ?? []).map((v) => v.Name).sort();
 }
 
 /** Removes a volume; a missing one is fine. */
 export async function removeVolume(client: PodmanClient, name: string): Promise<void> {
-  await client.call({ method: "DELETE", path: `/volumes/${enc(name)}`, query: { force: "true" } }, { ok: [404] });
+  await client.call(
+    { method: "DELETE", path: `/volumes/${enc(name)}`, query: { force: "true" } },
+    { ok: [404] },
+  );
 }
 
 /** Removes a container (killing it first); a missing one is fine. */
 export async function removeContainer(client: PodmanClient, name: string): Promise<void> {
-  await client.call({ method: "DELETE", path: `/containers/${enc(name)}`, query: { force: "true", t: "0" } }, { ok: [404] });
+  await client.call(
+    { method: "DELETE", path: `/containers/${enc(name)}`, query: { force: "true", t: "0" } },
+    { ok: [404] },
+  );
 }
 
 /** The last lines a container wrote, stdout and stderr interleaved, as text. */
@@ -85,7 +110,8 @@ export async function tailLogs(client: PodmanClient, name: string, lines: number
   });
   const decoder = new TextDecoder();
   let text = "";
-  for await (const frame of decodeLogStream(body)) text += decoder.decode(frame.data, { stream: true });
+  for await (const frame of decodeLogStream(body))
+    text += decoder.decode(frame.data, { stream: true });
   return text + decoder.decode();
 }
 
@@ -97,10 +123,17 @@ export interface ContainerListEntry {
 }
 
 /** Lists every container (running or not) of a pod, the infra container included. */
-export async function listPodContainers(client: PodmanClient, podId: string): Promise<ContainerListEntry[]> {
+export async function listPodContainers(
+  client: PodmanClient,
+  podId: string,
+): Promise<ContainerListEntry[]> {
   const filters = JSON.stringify({ pod: [podId] });
   return (
-    (await client.call<ContainerListEntry[]>({ method: "GET", path: "/containers/json", query: { all: "true", filters } })) ?? []
+    (await client.call<ContainerListEntry[]>({
+      method: "GET",
+      path: "/containers/json",
+      query: { all: "true", filters },
+    })) ?? []
   );
 }
 
@@ -110,11 +143,21 @@ export async function startContainer(client: PodmanClient, name: string): Promis
 }
 
 /** Stops a container within `seconds` (kills at once for 0, like removePod). */
-export async function stopContainer(client: PodmanClient, name: string, seconds: number | undefined): Promise<void> {
+export async function stopContainer(
+  client: PodmanClient,
+  name: string,
+  seconds: number | undefined,
+): Promise<void> {
   const path = `/containers/${enc(name)}`;
   if (seconds === 0) {
-    await client.call({ method: "POST", path: `${path}/kill`, query: { signal: "KILL" } }, { ok: [409] });
-    await client.call({ method: "POST", path: `${path}/wait`, query: { condition: "stopped" } }, { ok: [404] });
+    await client.call(
+      { method: "POST", path: `${path}/kill`, query: { signal: "KILL" } },
+      { ok: [409] },
+    );
+    await client.call(
+      { method: "POST", path: `${path}/wait`, query: { condition: "stopped" } },
+      { ok: [404] },
+    );
     return;
   }
   const query: Record<string, string> = seconds === undefined ? {} : { t: String(seconds) };
@@ -122,6 +165,14 @@ export async function stopContainer(client: PodmanClient, name: string, seconds:
 }
 
 /** Renames a container (used to keep the old one aside while its replacement starts). */
-export async function renameContainer(client: PodmanClient, name: string, to: string): Promise<void> {
-  await client.call({ method: "POST", path: `/containers/${enc(name)}/rename`, query: { name: to } });
+export async function renameContainer(
+  client: PodmanClient,
+  name: string,
+  to: string,
+): Promise<void> {
+  await client.call({
+    method: "POST",
+    path: `/containers/${enc(name)}/rename`,
+    query: { name: to },
+  });
 }

@@ -24,7 +24,9 @@ export async function checkPodman(transport: Transport): Promise<string> {
     );
   }
   if (compareVersions(api, MIN_API_VERSION) < 0) {
-    throw new PodmanVersionError(`Podman's API ${api} is older than ${MIN_API_VERSION}, the oldest kplay supports`);
+    throw new PodmanVersionError(
+      `Podman's API ${api} is older than ${MIN_API_VERSION}, the oldest kplay supports`,
+    );
   }
   return api;
 }

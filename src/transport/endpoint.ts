@@ -12,7 +12,9 @@ export function parseEndpoint(url: string): Endpoint | undefined {
     return path.startsWith("/") ? { kind: "unix", path } : undefined;
   }
   if (url.startsWith("tcp://") || url.startsWith("http://")) {
-    const parsed = URL.canParse(url.replace(/^tcp:/, "http:")) ? new URL(url.replace(/^tcp:/, "http:")) : undefined;
+    const parsed = URL.canParse(url.replace(/^tcp:/, "http:"))
+      ? new URL(url.replace(/^tcp:/, "http:"))
+      : undefined;
     if (!parsed) return undefined;
     const port = Number(parsed.port || "80");
     if (!parsed.hostname || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;

@@ -57,11 +57,21 @@ const FRIENDLY: Record<string, string> = {
   ETIMEDOUT: "timed out",
 };
 
-const OS_ERRORS: Record<string, string> = { "2": "ENOENT", "13": "EACCES", "104": "ECONNRESET", "110": "ETIMEDOUT", "111": "ECONNREFUSED" };
+const OS_ERRORS: Record<string, string> = {
+  "2": "ENOENT",
+  "13": "EACCES",
+  "104": "ECONNRESET",
+  "110": "ETIMEDOUT",
+  "111": "ECONNREFUSED",
+};
 
 /** Finds the system error code in a runtime's fetch error, wherever that runtime put it. */
 function errorCode(cause: unknown): string | undefined {
-  for (let e: unknown = cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = cause, depth = 0;
+    e && depth < 4;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string") return code;
     const text = e instanceof Error ? e.message : String(e);

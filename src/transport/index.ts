@@ -11,7 +11,10 @@ export function detectRuntime(): Runtime {
 }
 
 /** Opens a transport with the adapter for the running runtime (loaded lazily). */
-export async function openTransport(endpoint: Endpoint, runtime = detectRuntime()): Promise<Transport> {
+export async function openTransport(
+  endpoint: Endpoint,
+  runtime = detectRuntime(),
+): Promise<Transport> {
   switch (runtime) {
     case "bun":
       return (await import("./bun.ts")).createBunTransport(endpoint);

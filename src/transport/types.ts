@@ -58,5 +58,7 @@ export function baseUrl(endpoint: Endpoint): string {
 
 /** Describes an endpoint for messages. */
 export function describeEndpoint(endpoint: Endpoint): string {
-  return endpoint.kind === "unix" ? `unix://${endpoint.path}` : `tcp://${endpoint.host}:${endpoint.port}`;
+  return endpoint.kind === "unix"
+    ? `unix://${endpoint.path}`
+    : `tcp://${endpoint.host}:${endpoint.port}`;
 }

@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanupStore, freePort, httpGet, podman, podmanJson, runKplay, snapshotState } from "../support/podman.ts";
+import {
+  cleanupStore,
+  freePort,
+  httpGet,
+  podman,
+  podmanJson,
+  runKplay,
+  snapshotState,
+} from "../support/podman.ts";
 import { coreManifest } from "./manifests.ts";
 
 let work: string;
@@ -35,7 +43,10 @@ describe("core play through the compiled executable", () => {
     const port = await freePort();
     const outDir = join(work, "bin-out");
     const file = join(work, "core.yaml");
-    writeFileSync(file, coreManifest({ pod: "core", hostPort: port, outDir, message: "hello from kplay" }));
+    writeFileSync(
+      file,
+      coreManifest({ pod: "core", hostPort: port, outDir, message: "hello from kplay" }),
+    );
 
     const played = await runKplay(["play", file], { runtime: "bin" });
     expect(played.stderr).toBe("");
@@ -43,7 +54,10 @@ describe("core play through the compiled executable", () => {
     expect(played.stdout).toContain("pod/core");
 
     // The HTTP answer from the host, through the hostPort on 127.0.0.1.
-    const res = await httpGet(`http://127.0.0.1:${port}/index.html`, { timeoutMs: 10000, retries: 50 });
+    const res = await httpGet(`http://127.0.0.1:${port}/index.html`, {
+      timeoutMs: 10000,
+      retries: 50,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toBe("hello from kplay\n");
     // The sidecar reached httpd over localhost and wrote the reply into the hostPath folder.
@@ -57,10 +71,14 @@ describe("core play through the compiled executable", () => {
       SharedNamespaces: string[];
     };
     expect(inspect.InfraContainerID).toMatch(/^[0-9a-f]{64}$/);
-    const names = inspect.Containers.filter((c) => c.Id !== inspect.InfraContainerID).map((c) => c.Name).sort();
+    const names = inspect.Containers.filter((c) => c.Id !== inspect.InfraContainerID)
+      .map((c) => c.Name)
+      .sort();
     expect(names).toEqual(["core-fetcher", "core-seed", "core-web"]);
     expect([...inspect.SharedNamespaces].sort()).toEqual(["ipc", "net", "uts"]);
-    const seed = (await podmanJson(["container", "inspect", "core-seed"])) as { State: { ExitCode: number; Status: string } }[];
+    const seed = (await podmanJson(["container", "inspect", "core-seed"])) as {
+      State: { ExitCode: number; Status: string };
+    }[];
     expect(seed[0]?.State.Status).toBe("exited");
     expect(seed[0]?.State.ExitCode).toBe(0);
     const vols = await podman(["volume", "ls", "--format", "{{.Name}}"]);
@@ -69,8 +87,12 @@ describe("core play through the compiled executable", () => {
     const ps = await runKplay(["ps"], { runtime: "bin" });
     expect(ps.exitCode).toBe(0);
     expect(ps.stdout).toMatch(/^NAME\s+STATUS\s+RUNNING\s+RESTARTS\s+PORTS\s+AGE\n/);
-    expect(ps.stdout).toMatch(new RegExp(`\\ncore\\s+Running\\s+2/2\\s+0\\s+127\\.0\\.0\\.1:${port}->8080/tcp\\s+\\d+s\\n`));
-    const psJson = JSON.parse((await runKplay(["ps", "-o", "json"], { runtime: "bin" })).stdout) as {
+    expect(ps.stdout).toMatch(
+      new RegExp(`\\ncore\\s+Running\\s+2/2\\s+0\\s+127\\.0\\.0\\.1:${port}->8080/tcp\\s+\\d+s\\n`),
+    );
+    const psJson = JSON.parse(
+      (await runKplay(["ps", "-o", "json"], { runtime: "bin" })).stdout,
+    ) as {
       pods: { name: string; running: number; total: number }[];
     };
     expect(psJson.pods.map((p) => [p.name, p.running, p.total])).toEqual([["core", 2, 2]]);
@@ -78,9 +100,15 @@ describe("core play through the compiled executable", () => {
     // Playing the same file again converges: nothing to do, every ID unchanged.
     const again = await runKplay(["play", "-o", "json", file], { runtime: "bin" });
     expect(again.exitCode).toBe(0);
-    const replayed = JSON.parse(again.stdout) as { pods: { action: string; id: string; containers: { action: string }[] }[] };
+    const replayed = JSON.parse(again.stdout) as {
+      pods: { action: string; id: string; containers: { action: string }[] }[];
+    };
     expect(replayed.pods.map((p) => p.action)).toEqual(["unchanged"]);
-    expect(replayed.pods[0]?.containers.map((c) => c.action)).toEqual(["unchanged", "unchanged", "unchanged"]);
+    expect(replayed.pods[0]?.containers.map((c) => c.action)).toEqual([
+      "unchanged",
+      "unchanged",
+      "unchanged",
+    ]);
 
     const down = await runKplay(["down", file], { runtime: "bin" });
     expect(down.exitCode).toBe(0);
@@ -96,11 +124,22 @@ describe.each([["deno"], ["node"]] as const)("the same play under %s", (runtime)
     const port = await freePort();
     const pod = `core-${runtime}`;
     const file = join(work, `${pod}.yaml`);
-    writeFileSync(file, coreManifest({ pod, hostPort: port, outDir: join(work, `${runtime}-out`), message: `hi ${runtime}` }));
+    writeFileSync(
+      file,
+      coreManifest({
+        pod,
+        hostPort: port,
+        outDir: join(work, `${runtime}-out`),
+        message: `hi ${runtime}`,
+      }),
+    );
     const played = await runKplay(["play", file], { runtime });
     expect(played.stderr).toBe("");
     expect(played.exitCode).toBe(0);
-    const res = await httpGet(`http://127.0.0.1:${port}/index.html`, { timeoutMs: 10000, retries: 50 });
+    const res = await httpGet(`http://127.0.0.1:${port}/index.html`, {
+      timeoutMs: 10000,
+      retries: 50,
+    });
     expect(res.body).toBe(`hi ${runtime}\n`);
     const down = await runKplay(["down", file], { runtime });
     expect(down.exitCode).toBe(0);

@@ -10,7 +10,9 @@ import { planPods } from "../../src/plan/index.ts";
 
 const dir = join(import.meta.dir, "../../fixtures/plan");
 const update = process.env.UPDATE_GOLDEN === "1";
-const cases = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+const cases = readdirSync(dir)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 /** Fixed node facts, as the CLI would read them from Podman, so plans do not depend on the machine. */
 const node = { name: "node-1", hostIP: "192.0.2.10", cpus: 4, memoryBytes: 8 * 1024 ** 3 };
 
@@ -21,7 +23,11 @@ describe("golden plans", () => {
   for (const file of cases) {
     test(file, () => {
       // A fixed folder makes relative hostPaths resolve the same on every machine.
-      const source = { name: `fixtures/plan/${file}`, dir: "/manifests", bytes: readFileSync(join(dir, file)) };
+      const source = {
+        name: `fixtures/plan/${file}`,
+        dir: "/manifests",
+        bytes: readFileSync(join(dir, file)),
+      };
       const loaded = loadManifests([source]);
       expect(loaded.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
       const actual = `${JSON.stringify(planPods(loaded.pods, { node }), null, 2)}\n`;

@@ -9,7 +9,11 @@ const url = process.env.KPLAY_TEST_URL ?? "";
 
 async function runIn(cmd: string[]): Promise<unknown> {
   const proc = Bun.spawn(cmd, { cwd: root, stdout: "pipe", stderr: "pipe", env: process.env });
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   if (code !== 0) throw new Error(`${cmd.join(" ")} exited ${code}: ${err}`);
   return JSON.parse(out);
 }
@@ -25,13 +29,30 @@ describe("transport contract", () => {
   });
 
   test("deno adapter", async () => {
-    expected((await runIn([join(root, "node_modules/.bin/deno"), "run", "-A", "test/transport/contract-runner.ts"])) as never);
+    expected(
+      (await runIn([
+        join(root, "node_modules/.bin/deno"),
+        "run",
+        "-A",
+        "test/transport/contract-runner.ts",
+      ])) as never,
+    );
   });
 
   test("node adapter (undici 7)", async () => {
     mkdirSync(join(root, ".tmp"), { recursive: true });
     const bundle = join(root, ".tmp/contract-runner.mjs");
-    const built = Bun.spawnSync([process.execPath, "build", "--target=node", "test/transport/contract-runner.ts", "--outfile", bundle], { cwd: root });
+    const built = Bun.spawnSync(
+      [
+        process.execPath,
+        "build",
+        "--target=node",
+        "test/transport/contract-runner.ts",
+        "--outfile",
+        bundle,
+      ],
+      { cwd: root },
+    );
     expect(built.exitCode).toBe(0);
     expected((await runIn(["node", bundle])) as never);
   });

@@ -15,7 +15,11 @@ export interface DownFlags {
 }
 
 /** `kplay down FILE...`: stop and remove the pods the files describe, all at once. */
-export async function runDown(io: CliIo, files: readonly string[], flags: DownFlags): Promise<number> {
+export async function runDown(
+  io: CliIo,
+  files: readonly string[],
+  flags: DownFlags,
+): Promise<number> {
   const loaded = loadForCommand(io, files, flags.strict);
   if (!loaded.ok) return EXIT_USAGE;
   const names = [...new Set(loaded.pods.map((d) => d.pod.metadata.name))];
@@ -38,8 +42,12 @@ export async function runDown(io: CliIo, files: readonly string[], flags: DownFl
       io.stdout(renderData({ pods: done }, flags.output));
     } else if (!flags.quiet) {
       for (const d of done) {
-        const vols = d.volumes.length ? ` (and volume${d.volumes.length > 1 ? "s" : ""} ${d.volumes.join(", ")})` : "";
-        io.stdout(d.status === "removed" ? `pod/${d.name} removed${vols}\n` : `pod/${d.name} not found\n`);
+        const vols = d.volumes.length
+          ? ` (and volume${d.volumes.length > 1 ? "s" : ""} ${d.volumes.join(", ")})`
+          : "";
+        io.stdout(
+          d.status === "removed" ? `pod/${d.name} removed${vols}\n` : `pod/${d.name} not found\n`,
+        );
       }
     }
     return code;

@@ -3,7 +3,7 @@ import type { PodmanClient } from "../../podman/client.ts";
 import { decodeLogStream } from "../../podman/logs.ts";
 import { inspectPod, listPodContainers } from "../../podman/objects.ts";
 import { connect } from "../connect.ts";
-import { type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from "../io.ts";
+import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../io.ts";
 
 export interface LogsFlags {
   readonly url?: string;
@@ -30,15 +30,15 @@ export async function runLogs(io: CliIo, pod: string, flags: LogsFlags): Promise
   try {
     const members = await listMembers(client, pod);
     if (!members) {
-      io.stderr(`kplay: pod "${pod}" not found\n`);
+      io.stderr(`kplay: Pod "${pod}" not found\n`);
       return EXIT_FAILURE;
     }
     const picked = pickContainer(pod, members, flags.container);
-    if (typeof picked === "string") {
-      io.stderr(`kplay: ${picked}\n`);
-      return EXIT_FAILURE;
+    if ("error" in picked) {
+      io.stderr(`kplay: ${picked.error}\n`);
+      return picked.code;
     }
-    await copyLogs(client, io, picked.id, flags);
+    await copyLogs(client, io, picked.member.id, flags);
     return EXIT_OK;
   } catch (e) {
     // Interrupting -f aborts the request or the read in flight: that is the normal way out.
@@ -50,7 +50,10 @@ export async function runLogs(io: CliIo, pod: string, flags: LogsFlags): Promise
 }
 
 /** Lists a pod's containers, the infra one left out; undefined when the pod does not exist. */
-export async function listMembers(client: PodmanClient, pod: string): Promise<PodMember[] | undefined> {
+export async function listMembers(
+  client: PodmanClient,
+  pod: string,
+): Promise<PodMember[] | undefined> {
   const inspected = await inspectPod(client, pod);
   if (!inspected) return undefined;
   const listed = await listPodContainers(client, inspected.Id);
@@ -60,36 +63,65 @@ export async function listMembers(client: PodmanClient, pod: string): Promise<Po
     .map((c) => {
       // A pod kplay did not create has no labels: Podman's names are `<pod>-<container>`.
       const name = c.Names[0] ?? c.Id;
-      const container = c.Labels?.[LABEL_CONTAINER] ?? (name.startsWith(prefix) ? name.slice(prefix.length) : name);
+      const container =
+        c.Labels?.[LABEL_CONTAINER] ?? (name.startsWith(prefix) ? name.slice(prefix.length) : name);
       return { container, id: c.Id, init: c.Labels?.[LABEL_INIT] === "true" };
     })
     .sort((a, b) => (a.container < b.container ? -1 : a.container > b.container ? 1 : 0));
 }
 
+/** The container to read, or why there is none and the exit code that goes with it. */
+export type Picked =
+  | { readonly member: PodMember }
+  | { readonly error: string; readonly code: number };
+
 /**
- * Picks the container `-c` names, or the pod's only app container. Returns the member, or
- * the message for a container that is not there; several app containers and no `-c` is a
- * usage error worded like kubectl's.
+ * Picks the container `-c` names (app or init), or else the pod's only app container.
+ * Several app containers and no `-c` is a usage error worded like kubectl's.
  */
-export function pickContainer(pod: string, members: readonly PodMember[], wanted: string | undefined): PodMember | string {
-  const apps = members.filter((m) => !m.init).map((m) => m.container);
+export function pickContainer(
+  pod: string,
+  members: readonly PodMember[],
+  wanted: string | undefined,
+): Picked {
+  const list = (names: readonly string[]) => `[${names.join(" ")}]`;
+  const apps = members.filter((m) => !m.init);
   const inits = members.filter((m) => m.init).map((m) => m.container);
   if (wanted !== undefined) {
-    const found = members.find((m) => m.container === wanted);
-    if (found) return found;
+    const member = members.find((m) => m.container === wanted);
+    if (member) return { member };
     const all = members.map((m) => m.container);
-    return `container "${wanted}" not found in pod "${pod}"${all.length ? `, choose one of: [${all.join(" ")}]` : ""}`;
+    const choose = all.length > 0 ? `, choose one of: ${list(all)}` : "";
+    return {
+      error: `Container "${wanted}" not found in pod "${pod}"${choose}`,
+      code: EXIT_FAILURE,
+    };
   }
-  const [only, ...others] = members.filter((m) => !m.init);
-  if (only && others.length === 0) return only;
-  if (!only) return `pod "${pod}" has no app containers${inits.length ? `; its init containers: [${inits.join(" ")}]` : ""}`;
-  const initPart = inits.length ? ` or one of the init containers: [${inits.join(" ")}]` : "";
-  throw new UsageError(`a container name must be specified for pod ${pod}, choose one of: [${apps.join(" ")}]${initPart}`);
+  const [only, ...others] = apps;
+  if (only && others.length === 0) return { member: only };
+  if (!only) {
+    const initPart = inits.length > 0 ? `; its init containers: ${list(inits)}` : "";
+    return { error: `Pod "${pod}" has no app containers${initPart}`, code: EXIT_FAILURE };
+  }
+  const initPart = inits.length > 0 ? ` or one of the init containers: ${list(inits)}` : "";
+  return {
+    error: `A container name must be specified for pod ${pod}, choose one of: ${list(apps.map((m) => m.container))}${initPart}`,
+    code: EXIT_USAGE,
+  };
 }
 
 /** Streams one container's logs, each frame to the output it came from. */
-async function copyLogs(client: PodmanClient, io: CliIo, id: string, flags: LogsFlags): Promise<void> {
-  const query: Record<string, string> = { stdout: "true", stderr: "true", follow: String(flags.follow) };
+async function copyLogs(
+  client: PodmanClient,
+  io: CliIo,
+  id: string,
+  flags: LogsFlags,
+): Promise<void> {
+  const query: Record<string, string> = {
+    stdout: "true",
+    stderr: "true",
+    follow: String(flags.follow),
+  };
   if (flags.tail !== undefined) query.tail = String(flags.tail);
   const body = await client.stream(
     { method: "GET", path: `/containers/${encodeURIComponent(id)}/logs`, query },

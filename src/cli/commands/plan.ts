@@ -1,6 +1,7 @@
 import { planPods } from "../../plan/index.ts";
 import { type CliIo, EXIT_OK, EXIT_USAGE } from "../io.ts";
 import { loadForCommand } from "../load.ts";
+import { localNodeFacts } from "../node-facts.ts";
 
 export interface PlanFlags {
   readonly strict: boolean;
@@ -13,6 +14,7 @@ export function runPlan(io: CliIo, files: readonly string[], flags: PlanFlags): 
   const loaded = loadForCommand(io, files, flags.strict);
   if (!loaded.ok) return EXIT_USAGE;
   const plan = planPods(loaded.pods, {
+    node: localNodeFacts(),
     start: flags.start,
     ...(flags.infraImage ? { infraImage: flags.infraImage } : {}),
   });

@@ -4,10 +4,12 @@ import type { PlayedPod } from "../../apply/execute.ts";
 import { nodeHostFs } from "../../apply/hostpath.ts";
 import { waitForPod } from "../../apply/wait.ts";
 import { planPods } from "../../plan/index.ts";
+import { readHostInfo } from "../../podman/info.ts";
 import { connect } from "../connect.ts";
 import { describeFailure } from "../failure.ts";
 import { type CliIo, EXIT_OK, EXIT_USAGE } from "../io.ts";
 import { loadForCommand } from "../load.ts";
+import { podmanNodeFacts } from "../node-facts.ts";
 import { type OutputFormat, renderData, renderTable, shortId } from "../render.ts";
 
 export interface PlayFlags {
@@ -28,20 +30,27 @@ export interface PlayFlags {
 const POD_CONCURRENCY = 4;
 
 /** `kplay play FILE...`: validate, plan, then create and start every pod. */
-export async function runPlay(io: CliIo, files: readonly string[], flags: PlayFlags): Promise<number> {
+export async function runPlay(
+  io: CliIo,
+  files: readonly string[],
+  flags: PlayFlags,
+): Promise<number> {
   const loaded = loadForCommand(io, files, flags.strict);
   if (!loaded.ok) return EXIT_USAGE;
-  const plan = planPods(loaded.pods, {
-    start: flags.start,
-    ...(flags.infraImage ? { infraImage: flags.infraImage } : {}),
-  });
-  const { client } = await connect(flags.url, io.env);
+  const { client, apiVersion } = await connect(flags.url, io.env);
   const progress = io.stderrIsTTY && !flags.quiet;
   try {
+    const node = podmanNodeFacts(await readHostInfo(client), client.transport.endpoint);
+    const plan = planPods(loaded.pods, {
+      node,
+      start: flags.start,
+      ...(flags.infraImage ? { infraImage: flags.infraImage } : {}),
+    });
     const deadline = Date.now() + (flags.waitMs ?? 0);
     const results = await mapSettled(plan.pods, POD_CONCURRENCY, async (p) => {
       const played = await playPod(client, p, {
         hostFs: nodeHostFs,
+        apiVersion,
         replace: flags.replace,
         keepOnError: flags.keepOnError,
         signal: io.signal,
@@ -49,7 +58,8 @@ export async function runPlay(io: CliIo, files: readonly string[], flags: PlayFl
           if (e.type === "pulling" && progress) io.stderr(`Pulling ${e.image}…\n`);
         },
       });
-      if (flags.waitMs !== undefined && flags.start) await waitForPod(client, p, deadline, io.signal);
+      if (flags.waitMs !== undefined && flags.start)
+        await waitForPod(client, p, deadline, io.signal);
       return played;
     });
     const played = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
@@ -69,7 +79,12 @@ export async function runPlay(io: CliIo, files: readonly string[], flags: PlayFl
   }
 }
 
-function printPlayed(io: CliIo, played: readonly PlayedPod[], flags: PlayFlags, total: number): void {
+function printPlayed(
+  io: CliIo,
+  played: readonly PlayedPod[],
+  flags: PlayFlags,
+  total: number,
+): void {
   if (flags.output !== "table") {
     io.stdout(renderData({ pods: played }, flags.output));
     return;
@@ -77,7 +92,12 @@ function printPlayed(io: CliIo, played: readonly PlayedPod[], flags: PlayFlags, 
   if (flags.quiet || played.length === 0) return;
   const rows: string[][] = [];
   for (const p of played) {
-    rows.push([`pod/${p.name}`, p.name, shortId(p.id), p.reason ? `${p.action} (${p.reason})` : p.action]);
+    rows.push([
+      `pod/${p.name}`,
+      p.name,
+      shortId(p.id),
+      p.reason ? `${p.action} (${p.reason})` : p.action,
+    ]);
     if (p.infraId) rows.push(["  infra", "", shortId(p.infraId), ""]);
     for (const c of p.containers) {
       rows.push([`  ${c.init ? "init " : ""}${c.container}`, c.name, shortId(c.id), c.action]);

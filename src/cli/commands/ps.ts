@@ -4,7 +4,11 @@ import { type CliIo, EXIT_OK } from "../io.ts";
 import { type OutputFormat, renderAge, renderData, renderTable } from "../render.ts";
 
 /** `kplay ps`: the pods kplay created, with status, running/total, ports and age. */
-export async function runPs(io: CliIo, flags: { url?: string; output: OutputFormat }, now: number): Promise<number> {
+export async function runPs(
+  io: CliIo,
+  flags: { url?: string; output: OutputFormat },
+  now: number,
+): Promise<number> {
   const { client } = await connect(flags.url, io.env);
   try {
     const pods = await listKplayPods(client);

@@ -1,17 +1,24 @@
 import { hasErrors } from "../../diagnostics/diagnostic.ts";
 import { diagnosticToJson, renderDiagnostics } from "../../diagnostics/render.ts";
-import { loadManifests } from "../../manifest/index.ts";
 import { type CliIo, EXIT_OK, EXIT_USAGE } from "../io.ts";
-import { readInputs } from "../inputs.ts";
+import { checkInputs } from "../load.ts";
 import { type OutputFormat, renderData } from "../render.ts";
 
 /** `kplay validate FILE...`: diagnostics only; nothing printed and exit 0 when all is well. */
-export function runValidate(io: CliIo, files: readonly string[], flags: { strict: boolean; output: OutputFormat }): number {
-  const result = loadManifests(readInputs(io, files), { strict: flags.strict });
+export function runValidate(
+  io: CliIo,
+  files: readonly string[],
+  flags: { strict: boolean; output: OutputFormat },
+): number {
+  const result = checkInputs(io, files, flags.strict);
   if (flags.output !== "table") {
     io.stdout(renderData({ diagnostics: result.diagnostics.map(diagnosticToJson) }, flags.output));
   } else if (result.diagnostics.length > 0) {
-    io.stderr(renderDiagnostics(result.diagnostics, result.texts, { color: io.stderrIsTTY && !io.env.NO_COLOR }));
+    io.stderr(
+      renderDiagnostics(result.diagnostics, result.texts, {
+        color: io.stderrIsTTY && !io.env.NO_COLOR,
+      }),
+    );
   }
   return hasErrors(result.diagnostics) ? EXIT_USAGE : EXIT_OK;
 }

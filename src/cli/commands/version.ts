@@ -7,9 +7,16 @@ import { type OutputFormat, renderData } from "../render.ts";
 export const KPLAY_VERSION = "0.1.0";
 
 /** `kplay version`: kplay's version and, when reachable, Podman's. Never fails on Podman. */
-export async function runVersion(io: CliIo, flags: { url?: string; output: OutputFormat }): Promise<number> {
-  const info: { kplay: string; runtime: string; podman?: { version: string; apiVersion: string }; podmanError?: string } =
-    { kplay: KPLAY_VERSION, runtime: detectRuntime() };
+export async function runVersion(
+  io: CliIo,
+  flags: { url?: string; output: OutputFormat },
+): Promise<number> {
+  const info: {
+    kplay: string;
+    runtime: string;
+    podman?: { version: string; apiVersion: string };
+    podmanError?: string;
+  } = { kplay: KPLAY_VERSION, runtime: detectRuntime() };
   try {
     const { client } = await connect(flags.url, io.env);
     try {

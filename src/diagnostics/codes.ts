@@ -1,0 +1,53 @@
+/**
+ * Every diagnostic code kplay emits, with what it means: the closed list that JSON consumers,
+ * docs and tests can rely on. `Diagnostic.code` stays a string for compatibility.
+ */
+
+/** Code -> one-line meaning. */
+export const DIAGNOSTIC_CODES = {
+  // Input files
+  "file-too-large": "the file is over the size limit",
+  "binary-file": "the file contains NUL bytes",
+  "bad-encoding": "the file is not valid UTF-8",
+  // YAML
+  "yaml-syntax": "the YAML does not parse",
+  "tab-indent": "a line is indented with a tab",
+  "duplicate-key": "a mapping has the same key twice",
+  "bad-key": "a mapping key is a collection (often an unrendered template)",
+  "too-deep": "the YAML nests deeper than the limit",
+  "too-many-nodes": "the file has more YAML nodes than the limit",
+  "too-many-documents": "the file has more YAML documents than the limit",
+  "alias-limit": "aliases expand more than the limit (billion laughs)",
+  // Kinds
+  "not-kubernetes": "a document is not a Kubernetes object (or is a compose file)",
+  "unknown-kind": "the kind is not one kplay knows",
+  "bad-api-version": "the apiVersion is wrong for the kind",
+  "unsupported-kind": "a real Kubernetes kind that kplay does not play",
+  "ignored-kind": "a real Kubernetes kind that kplay skips (Service)",
+  // Fields
+  "unknown-field": "a field the Kubernetes API does not have",
+  "missing-field": "a required field is absent",
+  "type-mismatch": "a value has the wrong type",
+  "bad-enum": "a value is not one of the allowed ones",
+  "ignored-field": "valid Kubernetes that means nothing on one host",
+  "unsupported-field": "valid Kubernetes that kplay cannot honour yet",
+  // Kubernetes rules
+  "bad-name": "a name breaks its syntax (DNS-1123, env var, port name)",
+  "bad-label": "a label or annotation key or value breaks its syntax",
+  "annotations-too-large": "annotations exceed 256 KiB in total",
+  "duplicate-name": "two containers or two volumes share a name",
+  "unknown-volume": "a volume mount names no declared volume",
+  "duplicate-mount-path": "a container mounts two volumes at one path",
+  "port-range": "a port is outside 1-65535",
+  "duplicate-host-port": "two ports publish the same host port, protocol and address",
+  "bad-quantity": "a resource quantity does not parse",
+  "request-exceeds-limit": "a resource request is more than its limit",
+} as const;
+
+/** A code kplay emits. */
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** Returns whether `code` is one kplay emits. */
+export function isDiagnosticCode(code: string): code is DiagnosticCode {
+  return Object.hasOwn(DIAGNOSTIC_CODES, code);
+}

@@ -1,0 +1,124 @@
+/**
+ * The structural check against the real Kubernetes API (k8s-fields.generated.ts): unknown
+ * fields (with did-you-mean and misplaced-field hints), value types, required fields, quantity
+ * syntax, and the support table's verdict on every field. It walks the plain value, so it sees
+ * every field, including the ones the typed model drops.
+ */
+import { formatPath, type ObjectContext, quote, report } from "./context.ts";
+import { K8S_TYPES } from "./k8s-fields.generated.ts";
+import { MAX_NESTING_DEPTH } from "./limits.ts";
+import type { FieldPath } from "./model.ts";
+import { placementOf } from "./placement.ts";
+import { suggest } from "./suggest.ts";
+import { reportSupport, supportOf } from "./support.ts";
+import { checkScalar, mismatch } from "./value-types.ts";
+
+/** Checks a Pod object's fields; adds the path of each value found wrong to `reported`. */
+export function checkFields(
+  ctx: ObjectContext,
+  pod: Record<string, unknown>,
+  reported: Set<string>,
+): void {
+  walk(ctx, "Pod", pod, [], reported, false);
+}
+
+function walk(
+  ctx: ObjectContext,
+  type: string,
+  value: unknown,
+  path: FieldPath,
+  reported: Set<string>,
+  quiet: boolean,
+): void {
+  if (value === null || value === undefined) return;
+  // Aliases can nest a value deeper than its text does; stay far from the stack limit.
+  if (path.length > 2 * MAX_NESTING_DEPTH) {
+    mismatch(ctx, path, "a shallower value", value, reported);
+    return;
+  }
+  if (type.startsWith("[]")) {
+    if (!Array.isArray(value)) {
+      mismatch(ctx, path, "a list", value, reported);
+      return;
+    }
+    for (const [i, item] of value.entries())
+      walk(ctx, type.slice(2), item, [...path, i], reported, quiet);
+    return;
+  }
+  if (type.startsWith("{}")) {
+    if (!isMapping(value)) {
+      mismatch(ctx, path, "a mapping", value, reported);
+      return;
+    }
+    for (const [k, v] of Object.entries(value))
+      walk(ctx, type.slice(2), v, [...path, k], reported, quiet);
+    return;
+  }
+  if (checkScalar(ctx, type, value, path, reported)) return;
+  const spec = K8S_TYPES[type];
+  if (spec === undefined) return;
+  if (!isMapping(value)) {
+    mismatch(ctx, path, "a mapping", value, reported);
+    return;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    const childType = spec.fields[key];
+    if (childType === undefined) {
+      unknownField(ctx, type, key, path, reported);
+      continue;
+    }
+    const entry = quiet ? undefined : supportOf(type, key);
+    const told = entry !== undefined && reportSupport(ctx, entry, [...path, key], child);
+    const below =
+      quiet ||
+      told ||
+      (entry !== undefined && entry.status !== "supported" && entry.status !== "partial");
+    walk(ctx, childType, child, [...path, key], reported, below);
+  }
+  for (const key of spec.required) {
+    if (value[key] === undefined || value[key] === null) {
+      reported.add(formatPath([...path, key]));
+      report(
+        ctx,
+        "missing-field",
+        "error",
+        [...path, key],
+        `${formatPath([...path, key])} is required`,
+      );
+    }
+  }
+}
+
+function unknownField(
+  ctx: ObjectContext,
+  type: string,
+  key: string,
+  path: FieldPath,
+  reported: Set<string>,
+): void {
+  const where = [...path, key];
+  reported.add(formatPath(where));
+  const placement = placementOf(key);
+  const near = suggest(key, Object.keys(K8S_TYPES[type]?.fields ?? {}));
+  const hint =
+    placement === ""
+      ? `${key} belongs at the top level of the object`
+      : placement !== undefined
+        ? `${key} belongs under ${placement}`
+        : near !== undefined
+          ? `Did you mean ${quote(near)}?`
+          : undefined;
+  report(
+    ctx,
+    "unknown-field",
+    "error",
+    where,
+    `Unknown field ${quote(formatPath(where))}`,
+    hint,
+    "key",
+  );
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

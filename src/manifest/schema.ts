@@ -1,0 +1,246 @@
+/**
+ * The valibot schema of the typed Pod model (model.ts): shapes, required fields and enums of
+ * the fields kplay translates. `v.object` drops every other key, so the output carries only
+ * what the planner reads; unknown, ignored and unsupported fields are reported by fields.ts
+ * and support.ts, and the rules that span fields by rules.ts.
+ */
+import * as v from "valibot";
+
+const str = v.string();
+const int = v.pipe(v.number(), v.integer());
+const bool = v.boolean();
+const opt = v.exactOptional;
+const strings = v.array(str);
+const stringMap = v.record(v.string(), v.string());
+const intOrString = v.union([int, str]);
+const quantity = v.union([v.string(), v.number()]);
+
+/** The signal names Kubernetes accepts for `lifecycle.stopSignal` on Linux. */
+const STOP_SIGNALS = [
+  ...[
+    "ABRT",
+    "ALRM",
+    "BUS",
+    "CHLD",
+    "CLD",
+    "CONT",
+    "FPE",
+    "HUP",
+    "ILL",
+    "INT",
+    "IO",
+    "IOT",
+    "KILL",
+  ],
+  ...[
+    "PIPE",
+    "POLL",
+    "PROF",
+    "PWR",
+    "QUIT",
+    "SEGV",
+    "STKFLT",
+    "STOP",
+    "SYS",
+    "TERM",
+    "TRAP",
+    "TSTP",
+  ],
+  ...["TTIN", "TTOU", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ", "RTMIN", "RTMAX"],
+  ...Array.from({ length: 15 }, (_, i) => `RTMIN+${i + 1}`),
+  ...Array.from({ length: 14 }, (_, i) => `RTMAX-${14 - i}`),
+].map((s) => `SIG${s}`);
+
+const selinux = v.object({ user: opt(str), role: opt(str), type: opt(str), level: opt(str) });
+const seccomp = v.object({
+  type: v.picklist(["RuntimeDefault", "Unconfined", "Localhost"]),
+  localhostProfile: opt(str),
+});
+
+const env = v.object({
+  name: str,
+  value: opt(str),
+  valueFrom: opt(
+    v.object({
+      fieldRef: opt(v.object({ fieldPath: str, apiVersion: opt(str) })),
+      resourceFieldRef: opt(
+        v.object({ resource: str, containerName: opt(str), divisor: opt(quantity) }),
+      ),
+      configMapKeyRef: opt(v.object({ name: str, key: str, optional: opt(bool) })),
+      secretKeyRef: opt(v.object({ name: str, key: str, optional: opt(bool) })),
+    }),
+  ),
+});
+
+const envFrom = v.object({
+  prefix: opt(str),
+  configMapRef: opt(v.object({ name: str, optional: opt(bool) })),
+  secretRef: opt(v.object({ name: str, optional: opt(bool) })),
+});
+
+const port = v.object({
+  name: opt(str),
+  containerPort: int,
+  hostPort: opt(int),
+  hostIP: opt(str),
+  protocol: opt(v.picklist(["TCP", "UDP", "SCTP"])),
+});
+
+const mount = v.object({
+  name: str,
+  mountPath: str,
+  readOnly: opt(bool),
+  subPath: opt(str),
+  subPathExpr: opt(str),
+  mountPropagation: opt(v.picklist(["None", "HostToContainer", "Bidirectional"])),
+});
+
+const securityContext = v.object({
+  runAsUser: opt(int),
+  runAsGroup: opt(int),
+  runAsNonRoot: opt(bool),
+  privileged: opt(bool),
+  readOnlyRootFilesystem: opt(bool),
+  allowPrivilegeEscalation: opt(bool),
+  capabilities: opt(v.object({ add: opt(strings), drop: opt(strings) })),
+  seLinuxOptions: opt(selinux),
+  seccompProfile: opt(seccomp),
+  procMount: opt(v.picklist(["Default", "Unmasked"])),
+});
+
+const probe = v.object({
+  exec: opt(v.object({ command: strings })),
+  httpGet: opt(
+    v.object({
+      path: opt(str),
+      port: intOrString,
+      host: opt(str),
+      scheme: opt(v.picklist(["HTTP", "HTTPS"])),
+      httpHeaders: opt(v.array(v.object({ name: str, value: str }))),
+    }),
+  ),
+  tcpSocket: opt(v.object({ port: intOrString, host: opt(str) })),
+  grpc: opt(v.object({ port: int, service: opt(str) })),
+  initialDelaySeconds: opt(int),
+  periodSeconds: opt(int),
+  timeoutSeconds: opt(int),
+  successThreshold: opt(int),
+  failureThreshold: opt(int),
+  terminationGracePeriodSeconds: opt(int),
+});
+
+const container = v.object({
+  name: str,
+  image: str,
+  imagePullPolicy: opt(v.picklist(["Always", "IfNotPresent", "Never"])),
+  command: opt(strings),
+  args: opt(strings),
+  workingDir: opt(str),
+  env: opt(v.array(env)),
+  envFrom: opt(v.array(envFrom)),
+  ports: opt(v.array(port)),
+  volumeMounts: opt(v.array(mount)),
+  resources: opt(
+    v.object({ limits: opt(v.record(str, quantity)), requests: opt(v.record(str, quantity)) }),
+  ),
+  securityContext: opt(securityContext),
+  livenessProbe: opt(probe),
+  readinessProbe: opt(probe),
+  startupProbe: opt(probe),
+  lifecycle: opt(
+    v.object({
+      stopSignal: opt(v.picklist(STOP_SIGNALS)),
+      postStart: opt(v.unknown()),
+      preStop: opt(v.unknown()),
+    }),
+  ),
+  tty: opt(bool),
+  stdin: opt(bool),
+  stdinOnce: opt(bool),
+  terminationMessagePath: opt(str),
+  terminationMessagePolicy: opt(str),
+});
+
+const keyToPath = v.array(v.object({ key: str, path: str, mode: opt(int) }));
+
+const volume = v.object({
+  name: str,
+  hostPath: opt(
+    v.object({
+      path: str,
+      type: opt(
+        v.picklist([
+          "",
+          "DirectoryOrCreate",
+          "Directory",
+          "FileOrCreate",
+          "File",
+          "Socket",
+          "CharDevice",
+          "BlockDevice",
+        ]),
+      ),
+    }),
+  ),
+  emptyDir: opt(v.object({ medium: opt(v.picklist(["", "Memory"])), sizeLimit: opt(quantity) })),
+  configMap: opt(
+    v.object({ name: str, items: opt(keyToPath), defaultMode: opt(int), optional: opt(bool) }),
+  ),
+  secret: opt(
+    v.object({
+      secretName: str,
+      items: opt(keyToPath),
+      defaultMode: opt(int),
+      optional: opt(bool),
+    }),
+  ),
+  persistentVolumeClaim: opt(v.object({ claimName: str, readOnly: opt(bool) })),
+});
+
+const podSecurityContext = v.object({
+  runAsUser: opt(int),
+  runAsGroup: opt(int),
+  runAsNonRoot: opt(bool),
+  supplementalGroups: opt(v.array(int)),
+  fsGroup: opt(int),
+  seLinuxOptions: opt(selinux),
+  seccompProfile: opt(seccomp),
+  sysctls: opt(v.array(v.object({ name: str, value: str }))),
+});
+
+/** The schema of a Pod kplay can play; its output type is model.ts's `Pod`. */
+export const PodSchema = v.object({
+  apiVersion: v.literal("v1"),
+  kind: v.literal("Pod"),
+  metadata: v.object({
+    name: str,
+    namespace: opt(str),
+    uid: opt(str),
+    labels: opt(stringMap),
+    annotations: opt(stringMap),
+  }),
+  spec: v.object({
+    containers: v.array(container),
+    initContainers: opt(v.array(container)),
+    volumes: opt(v.array(volume)),
+    restartPolicy: opt(v.picklist(["Always", "OnFailure", "Never"])),
+    hostname: opt(str),
+    subdomain: opt(str),
+    hostNetwork: opt(bool),
+    hostPID: opt(bool),
+    hostIPC: opt(bool),
+    hostUsers: opt(bool),
+    shareProcessNamespace: opt(bool),
+    hostAliases: opt(v.array(v.object({ ip: str, hostnames: opt(strings) }))),
+    dnsPolicy: opt(v.picklist(["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"])),
+    dnsConfig: opt(
+      v.object({
+        nameservers: opt(strings),
+        searches: opt(strings),
+        options: opt(v.array(v.object({ name: str, value: opt(str) }))),
+      }),
+    ),
+    securityContext: opt(podSecurityContext),
+    terminationGracePeriodSeconds: opt(int),
+  }),
+});

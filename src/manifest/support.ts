@@ -1,0 +1,62 @@
+/**
+ * Lookups in the support table, and the diagnostics for `ignored` and `unsupported` fields.
+ */
+import { formatPath, type ObjectContext, report } from "./context.ts";
+import type { FieldPath } from "./model.ts";
+import { SUPPORT, type SupportEntry, UNSUPPORTED_VOLUME } from "./support-table.ts";
+
+export { SUPPORT, type SupportEntry, type SupportStatus } from "./support-table.ts";
+
+/** The table's entry for `Type.field`; undefined means the field inherits its parent's status. */
+export function supportOf(type: string, field: string): SupportEntry | undefined {
+  const entry = SUPPORT[`${type}.${field}`];
+  if (entry === undefined && type === "Volume") return UNSUPPORTED_VOLUME;
+  return entry;
+}
+
+/**
+ * Reports a field that is `ignored` (a warning) or `unsupported` (an error). Returns whether it
+ * reported, so the walk does not repeat itself for the fields below. Empty values
+ * (`nodeSelector: {}`, `creationTimestamp: null` from `kubectl get -o yaml`) are not reported.
+ */
+export function reportSupport(
+  ctx: ObjectContext,
+  entry: SupportEntry,
+  path: FieldPath,
+  value: unknown,
+): boolean {
+  // An empty value asks for nothing, so there is nothing to ignore or to refuse.
+  if (isEmpty(value)) return false;
+  const where = formatPath(path);
+  if (entry.status === "ignored") {
+    report(
+      ctx,
+      "ignored-field",
+      "warning",
+      path,
+      `${where} is ignored: ${entry.reason ?? "kplay does not use it"}`,
+      entry.hint,
+      "key",
+    );
+    return true;
+  }
+  if (entry.status === "unsupported") {
+    report(
+      ctx,
+      "unsupported-field",
+      "error",
+      path,
+      `${where} is not supported: ${entry.reason ?? "kplay cannot honour it yet"}`,
+      entry.hint,
+      "key",
+    );
+    return true;
+  }
+  return false;
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === "object" && Object.keys(value).length === 0;
+}

@@ -1,0 +1,104 @@
+/**
+ * Model stage: the plain value of a `kind: Pod` object to the typed `Pod`, with valibot. Each
+ * issue becomes a diagnostic pointing at the YAML node its path names.
+ */
+import * as v from "valibot";
+import { describe, formatPath, type ObjectContext, quote, report } from "./context.ts";
+import type { FieldPath, Pod } from "./model.ts";
+import { PodSchema } from "./schema.ts";
+import { suggest } from "./suggest.ts";
+import { quoteHint } from "./value-types.ts";
+
+type Issue = v.InferIssue<typeof PodSchema>;
+
+/**
+ * Validates a Pod's shape; returns the typed Pod, or undefined after reporting its issues.
+ * Issues at or under a path in `reported` (already told by an earlier check) are skipped.
+ */
+export function validatePod(
+  ctx: ObjectContext,
+  value: unknown,
+  reported: ReadonlySet<string>,
+): Pod | undefined {
+  const result = v.safeParse(PodSchema, withoutNulls(value), { abortEarly: false });
+  if (result.success) return result.output satisfies Pod;
+  for (const issue of result.issues) {
+    const path: FieldPath = (issue.path ?? []).map((p) => p.key as string | number);
+    if (isUnderReported(path, reported)) continue;
+    reportIssue(ctx, issue, path);
+  }
+  return undefined;
+}
+
+/**
+ * Kubernetes reads `field: null` (and `labels:` with nothing after it) as an absent field; the
+ * model's optional fields say absent, so null-valued keys are dropped before validation.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
+}
+
+function reportIssue(ctx: ObjectContext, issue: Issue, path: FieldPath): void {
+  const where = formatPath(path);
+  if (issue.kind === "schema" && issue.type === "object" && issue.received === "undefined") {
+    report(ctx, "missing-field", "error", path, `${where} is required`);
+  } else if (issue.type === "picklist") {
+    const allowed = (issue.expected ?? "")
+      .slice(1, -1)
+      .split(" | ")
+      .map((s) => JSON.parse(s) as string);
+    const hint = typeof issue.input === "string" ? suggest(issue.input, allowed) : undefined;
+    // A long list (signal names) is summarised; the did-you-mean carries the near miss.
+    const shown =
+      allowed.length > 8
+        ? `${allowed.slice(0, 3).map(quote).join(", ")}, …`
+        : allowed.map(quote).join(", ");
+    const message = `${where}: ${describe(issue.input)} is not one of ${shown}`;
+    report(
+      ctx,
+      "bad-enum",
+      "error",
+      path,
+      message,
+      hint === undefined ? undefined : `Did you mean ${JSON.stringify(hint)}?`,
+    );
+  } else {
+    const expected = expectedName(issue);
+    const got = describe(issue.input);
+    const hint = expected === "a string" ? quoteHint(ctx, path, issue.input) : undefined;
+    report(ctx, "type-mismatch", "error", path, `${where}: expected ${expected}, got ${got}`, hint);
+  }
+}
+
+function expectedName(issue: Issue): string {
+  switch (issue.type) {
+    case "string":
+      return "a string";
+    case "number":
+      return "a number";
+    case "integer":
+      return "an integer";
+    case "boolean":
+      return "a boolean (true or false)";
+    case "array":
+      return "a list";
+    case "object":
+    case "record":
+      return "a mapping";
+    case "union":
+      return (issue.expected ?? "").includes("number") ? "a number or a string" : "a string";
+    default:
+      return issue.expected ?? "another type";
+  }
+}
+
+/** Whether `path` or one of its ancestors was already reported. */
+export function isUnderReported(path: FieldPath, reported: ReadonlySet<string>): boolean {
+  for (let i = path.length; i >= 0; i--)
+    if (reported.has(formatPath(path.slice(0, i)))) return true;
+  return false;
+}

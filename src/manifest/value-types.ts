@@ -1,0 +1,101 @@
+/**
+ * Scalar values against their Kubernetes type (string, integer, boolean, quantity, …), and the
+ * `type-mismatch` diagnostic with its hint to quote what the user meant as a string.
+ */
+import { describe, formatPath, type ObjectContext, report, sourceOf } from "./context.ts";
+import type { FieldPath } from "./model.ts";
+import { parseQuantity } from "./quantity.ts";
+
+/** Checks a scalar type; returns false if `type` names an object type instead. */
+export function checkScalar(
+  ctx: ObjectContext,
+  type: string,
+  value: unknown,
+  path: FieldPath,
+  reported: Set<string>,
+): boolean {
+  switch (type) {
+    case "string":
+    case "time":
+      if (typeof value !== "string") mismatch(ctx, path, "a string", value, reported);
+      return true;
+    case "integer":
+      if (!Number.isInteger(value)) mismatch(ctx, path, "an integer", value, reported);
+      return true;
+    case "number":
+      if (typeof value !== "number") mismatch(ctx, path, "a number", value, reported);
+      return true;
+    case "boolean":
+      if (typeof value !== "boolean")
+        mismatch(ctx, path, "a boolean (true or false)", value, reported);
+      return true;
+    case "int-or-string":
+      if (typeof value !== "string" && !Number.isInteger(value))
+        mismatch(ctx, path, "an integer or a string", value, reported);
+      return true;
+    case "quantity":
+      checkQuantity(ctx, value, path, reported);
+      return true;
+    case "any":
+      return true;
+    default:
+      return false;
+  }
+}
+
+function checkQuantity(
+  ctx: ObjectContext,
+  value: unknown,
+  path: FieldPath,
+  reported: Set<string>,
+): void {
+  if (typeof value !== "string" && typeof value !== "number") {
+    mismatch(ctx, path, 'a quantity such as "500m" or "1Gi"', value, reported);
+    return;
+  }
+  const parsed = parseQuantity(value);
+  if (parsed.ok) return;
+  reported.add(formatPath(path));
+  const hint = "Quantities are a number with an optional suffix: 250m, 0.5, 128Mi, 1G, 1e3";
+  report(
+    ctx,
+    "bad-quantity",
+    "error",
+    path,
+    `${formatPath(path)}: ${describe(value)} is not a valid quantity: ${parsed.reason}`,
+    hint,
+  );
+}
+
+/** Reports a value of the wrong type, with a hint to quote numbers and booleans meant as strings. */
+export function mismatch(
+  ctx: ObjectContext,
+  path: FieldPath,
+  expected: string,
+  value: unknown,
+  reported: Set<string>,
+): void {
+  reported.add(formatPath(path));
+  const hint = expected === "a string" ? quoteHint(ctx, path, value) : undefined;
+  report(
+    ctx,
+    "type-mismatch",
+    "error",
+    path,
+    `${formatPath(path)}: expected ${expected}, got ${describe(value)}`,
+    hint,
+  );
+}
+
+/** The hint for a number or boolean where a string belongs: quote what the user wrote. */
+export function quoteHint(ctx: ObjectContext, path: FieldPath, value: unknown): string | undefined {
+  if (typeof value !== "number" && typeof value !== "boolean") return undefined;
+  const written = sourceOf(ctx, path) ?? String(value);
+  const plain = written.replace(/^["']|["']$/g, "");
+  // YAML 1.1, which Kubernetes reads, makes yes/no/on/off booleans: say so, it surprises people.
+  const why =
+    typeof value === "boolean" && plain !== "true" && plain !== "false"
+      ? `YAML reads ${plain} as a boolean; q`
+      : "Q";
+  return `${why}uote the value to make it a string: ${JSON.stringify(plain)}`;
+}

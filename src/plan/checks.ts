@@ -1,0 +1,177 @@
+/**
+ * What stops a valid Pod from being planned, found before planning: the planner's own
+ * refusals (a value it cannot compute, a path it will not mount), returned as diagnostics
+ * pointing at the manifest. Pure, like the planner; the CLI prints them as it prints
+ * validation's, and planPod refuses a pod that has any.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.ts";
+import { formatPath } from "../manifest/context.ts";
+import type { Container, FieldPath, PodDocument } from "../manifest/model.ts";
+import { containerAnnotationFields } from "./annotations.ts";
+import { DEFAULT_NODE } from "./downward.ts";
+import { mountSubPath, planEnv } from "./env.ts";
+import { podUserNamespace } from "./namespaces.ts";
+import { probeHandler } from "./probes.ts";
+import { containerSecurity } from "./security.ts";
+import { signalNumber } from "./signals.ts";
+import type { PlanOptions } from "./types.ts";
+
+type Report = (code: string, path: FieldPath, message: string, hint?: string) => void;
+
+/** Every reason the planner cannot plan these pods; empty when it can. */
+export function checkPlannable(
+  docs: readonly PodDocument[],
+  options: PlanOptions = {},
+): Diagnostic[] {
+  return docs.flatMap((d) => checkPod(d, options));
+}
+
+/** The reasons one pod cannot be planned. */
+export function checkPod(doc: PodDocument, options: PlanOptions = {}): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report: Report = (code, path, message, hint) => {
+    const span = doc.locate(path);
+    out.push({
+      code,
+      severity: "error",
+      message,
+      path: formatPath(path),
+      ...(span ? { span } : {}),
+      ...(hint ? { hint } : {}),
+    });
+  };
+  const { pod } = doc;
+  const userns = podUserNamespace(pod);
+  if (userns && "problem" in userns)
+    report(
+      "bad-annotation",
+      ["metadata", "annotations", userns.key],
+      `Annotation "${userns.key}": ${userns.problem}`,
+    );
+  checkSysctls(doc, report);
+  const names: string[] = [];
+  for (const field of ["initContainers", "containers"] as const) {
+    (pod.spec[field] ?? []).forEach((c, i) => {
+      checkContainer(doc, c, ["spec", field, i], names, options, report);
+      names.push(c.name);
+    });
+  }
+  // A pod-wide annotation is checked once per container: report it once.
+  return out.filter(
+    (d, i) => out.findIndex((o) => o.path === d.path && o.message === d.message) === i,
+  );
+}
+
+function checkContainer(
+  doc: PodDocument,
+  c: Container,
+  at: FieldPath,
+  earlier: readonly string[],
+  options: PlanOptions,
+  report: Report,
+): void {
+  const { pod } = doc;
+  const { env, problems } = planEnv(pod, c, options.node ?? DEFAULT_NODE);
+  for (const p of problems) {
+    const path = [
+      ...at,
+      "env",
+      p.index,
+      "valueFrom",
+      p.field,
+      ...(p.field === "fieldRef" ? ["fieldPath"] : []),
+    ];
+    report("unsupported-env-source", path, `${formatPath(path)}: ${p.problem}`);
+  }
+  const sc = containerSecurity(pod, c);
+  if (sc.runAsNonRoot && sc.runAsUser === 0) {
+    const own = c.securityContext?.runAsUser !== undefined;
+    const path = own
+      ? [...at, "securityContext", "runAsUser"]
+      : ["spec", "securityContext", "runAsUser"];
+    report(
+      "run-as-root",
+      path,
+      `Container "${c.name}" would run as root (runAsUser 0) but runAsNonRoot is set`,
+      "Set runAsUser to a non-zero UID, or drop runAsNonRoot",
+    );
+  }
+  const profile = sc.seccompProfile;
+  if (profile?.type === "Localhost" && !isDescendingPath(profile.localhostProfile ?? "")) {
+    const own = c.securityContext?.seccompProfile !== undefined;
+    const path = [
+      ...(own ? [...at, "securityContext"] : ["spec", "securityContext"]),
+      "seccompProfile",
+    ];
+    report(
+      "bad-seccomp-profile",
+      path,
+      `${formatPath(path)}: a Localhost profile needs localhostProfile, a relative path without ".."`,
+    );
+  }
+  (c.volumeMounts ?? []).forEach((m, j) => {
+    const subPath = mountSubPath(m, env);
+    if (subPath !== undefined && subPath !== "" && !isDescendingPath(subPath)) {
+      const field = m.subPath ? "subPath" : "subPathExpr";
+      const path = [...at, "volumeMounts", j, field];
+      const shown =
+        field === "subPath" ? `"${subPath}"` : `"${m.subPathExpr}" (expanded to "${subPath}")`;
+      report(
+        "unsafe-sub-path",
+        path,
+        `${formatPath(path)}: ${shown} must be a relative path that does not contain ".."`,
+      );
+    }
+  });
+  for (const kind of ["livenessProbe", "startupProbe", "readinessProbe"] as const) {
+    const probe = c[kind];
+    const handled = probe && probeHandler(c, probe);
+    if (handled && "problem" in handled)
+      report(
+        "unknown-port-name",
+        [...at, kind],
+        `${formatPath([...at, kind])}: ${handled.problem}`,
+      );
+  }
+  const signal = c.lifecycle?.stopSignal;
+  if (signal !== undefined && signalNumber(signal) === undefined) {
+    report(
+      "bad-stop-signal",
+      [...at, "lifecycle", "stopSignal"],
+      `Stop signal "${signal}" is not a Linux signal`,
+    );
+  }
+  for (const p of containerAnnotationFields(pod, c.name, earlier).problems) {
+    report(
+      "bad-annotation",
+      ["metadata", "annotations", p.key],
+      `Annotation "${p.key}": ${p.problem}`,
+    );
+  }
+}
+
+/** Sysctls of a namespace the pod shares with the host would change the host (the API server's rule). */
+function checkSysctls(doc: PodDocument, report: Report): void {
+  const { spec } = doc.pod;
+  (spec.securityContext?.sysctls ?? []).forEach((s, i) => {
+    const net = s.name.startsWith("net.");
+    const ipc = ["kernel.shm", "kernel.msg", "kernel.sem", "fs.mqueue."].some((p) =>
+      s.name.startsWith(p),
+    );
+    const host =
+      net && spec.hostNetwork ? "hostNetwork" : ipc && spec.hostIPC ? "hostIPC" : undefined;
+    if (host === undefined) return;
+    const path = ["spec", "securityContext", "sysctls", i, "name"];
+    report(
+      "host-sysctl",
+      path,
+      `Sysctl "${s.name}" cannot be set in a ${host} pod: it would change the host`,
+    );
+  });
+}
+
+/** Kubernetes' rule for subPath and localhostProfile: relative, and no `..` step. */
+export function isDescendingPath(path: string): boolean {
+  if (path === "" || path.startsWith("/")) return false;
+  return !path.split("/").includes("..");
+}

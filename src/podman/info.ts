@@ -1,0 +1,23 @@
+import type { PodmanClient } from "./client.ts";
+
+/** What `GET /info` tells about the machine Podman runs on. */
+export interface HostInfo {
+  readonly hostname: string;
+  readonly cpus: number;
+  readonly memTotal: number;
+}
+
+/** Reads Podman's host facts (the "node" the downward API describes). */
+export async function readHostInfo(client: PodmanClient): Promise<HostInfo> {
+  const info = await client.call<{
+    host?: { hostname?: string; cpus?: number; memTotal?: number };
+  }>({
+    method: "GET",
+    path: "/info",
+  });
+  return {
+    hostname: String(info?.host?.hostname ?? "localhost"),
+    cpus: Number(info?.host?.cpus ?? 1),
+    memTotal: Number(info?.host?.memTotal ?? 0),
+  };
+}

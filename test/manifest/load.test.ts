@@ -1,0 +1,167 @@
+import { describe, expect, test } from "bun:test";
+import { loadManifests } from "../../src/manifest/index.ts";
+import { brief, loadText, podWith } from "./helpers.ts";
+
+describe("loadManifests", () => {
+  test("a valid Pod comes back typed, with nothing reported", () => {
+    const result = loadText(podWith("ports:\n  - containerPort: 80\n    hostPort: 8080"));
+    expect(result.diagnostics).toEqual([]);
+    expect(result.pods).toHaveLength(1);
+    const [doc] = result.pods;
+    expect(doc?.pod.spec.containers[0]?.ports).toEqual([{ containerPort: 80, hostPort: 8080 }]);
+    expect(doc?.file).toBe("pod.yaml");
+    expect(doc?.dir).toBe("/work");
+    expect(doc?.documentIndex).toBe(0);
+    expect(result.texts.get("pod.yaml")).toContain("hostPort: 8080");
+  });
+
+  test("locate points at a value, file-absolute in a later document", () => {
+    const text = `${podWith("")}---\n${podWith("ports:\n  - containerPort: 80").replace("name: web\nspec", "name: two\nspec")}`;
+    const result = loadText(text);
+    expect(result.diagnostics).toEqual([]);
+    const second = result.pods[1];
+    expect(second?.documentIndex).toBe(1);
+    const span = second?.locate(["spec", "containers", 0, "ports", 0, "containerPort"]);
+    expect(span).toMatchObject({ file: "pod.yaml", line: 20, column: 26 });
+    expect(span && text.slice(span.offset, span.endOffset)).toBe("80");
+  });
+
+  test("locate follows merge keys and List items", () => {
+    const text = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      containers:
+        - &base {name: one, image: busybox}
+        - <<: *base
+          name: two
+`;
+    const result = loadText(text);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.pods[0]?.pod.spec.containers[1]).toEqual({ name: "two", image: "busybox" });
+    expect(result.pods[0]?.locate(["spec", "containers", 1, "image"])).toMatchObject({
+      line: 9,
+      column: 36,
+    });
+    expect(result.pods[0]?.locate(["spec", "containers", 1, "name"])).toMatchObject({
+      line: 11,
+      column: 17,
+    });
+  });
+
+  test("every problem of every document and file is collected, in input order", () => {
+    const a = {
+      name: "a.yaml",
+      dir: "/",
+      bytes: new TextEncoder().encode("kind: Pod\napiVersion: v2\n---\n- x\n"),
+    };
+    const b = {
+      name: "b.yaml",
+      dir: "/",
+      bytes: new TextEncoder().encode(podWith("imagePulPolicy: Always")),
+    };
+    const result = loadManifests([a, b]);
+    expect(result.diagnostics.map((d) => `${d.span?.file} ${brief(d)}`)).toEqual([
+      "a.yaml 2:13 bad-api-version apiVersion",
+      "a.yaml 4:1 not-kubernetes",
+      "b.yaml 9:7 unknown-field spec.containers[0].imagePulPolicy",
+    ]);
+    expect(result.pods).toEqual([]);
+  });
+
+  test("warnings do not block; strict turns them into errors", () => {
+    const text = podWith("", "nodeSelector: {disktype: ssd}");
+    const lax = loadText(text);
+    expect(lax.diagnostics.map(brief)).toEqual(["6:3 ignored-field spec.nodeSelector"]);
+    expect(lax.diagnostics[0]?.severity).toBe("warning");
+    expect(lax.diagnostics[0]?.message).toBe(
+      "spec.nodeSelector is ignored: kplay runs every pod on this host",
+    );
+    expect(lax.pods).toHaveLength(1);
+    const strict = loadText(text, { strict: true });
+    expect(strict.diagnostics[0]?.severity).toBe("error");
+    expect(strict.pods).toEqual([]);
+  });
+
+  test("an empty document and a comment-only file are skipped silently", () => {
+    expect(loadText("---\n---\n# nothing\n").diagnostics).toEqual([]);
+    expect(loadText("").diagnostics).toEqual([]);
+    expect(loadText(`---\n${podWith("")}---\n`).pods).toHaveLength(1);
+  });
+
+  test("kinds: Service is ignored, Deployment refused, unknown kinds get a did-you-mean", () => {
+    const result = loadText(
+      "apiVersion: v1\nkind: Service\n---\napiVersion: apps/v1\nkind: Deployment\n---\napiVersion: v1\nkind: pod\n",
+    );
+    expect(result.diagnostics.map((d) => `${brief(d)} ${d.severity}`)).toEqual([
+      "2:7 ignored-kind kind warning",
+      "5:7 unsupported-kind kind error",
+      "8:7 unknown-kind kind error",
+    ]);
+    expect(result.diagnostics[1]?.message).toBe(
+      'kind "Deployment" is valid Kubernetes but kplay plays only Pods for now',
+    );
+    expect(result.diagnostics[2]?.hint).toBe('Did you mean "Pod"?');
+  });
+
+  test("a number in env value is an error with a hint to quote it", () => {
+    const [d] = loadText(podWith("env:\n  - name: PORT\n    value: 3")).diagnostics;
+    expect(d && brief(d)).toBe("11:18 type-mismatch spec.containers[0].env[0].value");
+    expect(d?.message).toBe("spec.containers[0].env[0].value: expected a string, got 3");
+    expect(d?.hint).toBe('Quote the value to make it a string: "3"');
+  });
+
+  test("unknown and misplaced fields", () => {
+    const text = podWith("imagePulPolicy: Always").replace(
+      "  name: web\n",
+      "  name: web\n  restartPolicy: Never\n",
+    );
+    expect(loadText(text).diagnostics.map((d) => `${brief(d)} | ${d.hint}`)).toEqual([
+      "5:3 unknown-field metadata.restartPolicy | restartPolicy belongs under spec",
+      '10:7 unknown-field spec.containers[0].imagePulPolicy | Did you mean "imagePullPolicy"?',
+    ]);
+  });
+
+  test("unsupported config sources say so, for the lead to flip later", () => {
+    const [d] = loadText(podWith("envFrom:\n  - secretRef: {name: creds}")).diagnostics;
+    expect(d && brief(d)).toBe("10:11 unsupported-field spec.containers[0].envFrom[0].secretRef");
+    expect(d?.hint).toBe("ConfigMap and Secret kinds are not supported yet");
+  });
+
+  test("go-yaml's \\' escape in double quotes is accepted, as Kubernetes accepts it", () => {
+    const result = loadText(podWith(`command: ["sh", "-c", "echo \\'hi\\'"]`));
+    expect(result.diagnostics).toEqual([]);
+    expect(result.pods[0]?.pod.spec.containers[0]?.command).toEqual(["sh", "-c", "echo 'hi'"]);
+  });
+
+  test("YAML 1.1 as Kubernetes reads it: timestamps and sexagesimal numbers stay strings", () => {
+    const result = loadText(
+      `${podWith("")}`.replace(
+        "  name: web\n",
+        "  name: web\n  annotations: {when: 2024-01-01, at: 1:20}\n",
+      ),
+    );
+    expect(result.diagnostics).toEqual([]);
+    expect(result.pods[0]?.pod.metadata.annotations).toEqual({ when: "2024-01-01", at: "1:20" });
+  });
+
+  test("a Secret's values never appear in a diagnostic", () => {
+    const text =
+      "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  password: hunter2\n";
+    const result = loadText(text);
+    expect(JSON.stringify(result.diagnostics)).not.toContain("hunter2");
+  });
+
+  test("ports out of range, duplicate host ports", () => {
+    const text = podWith(
+      "ports:\n  - containerPort: 80\n    hostPort: 70000\n  - containerPort: 81\n    hostPort: 8080\n  - containerPort: 82\n    hostPort: 8080",
+    );
+    expect(loadText(text).diagnostics.map(brief)).toEqual([
+      "11:21 port-range spec.containers[0].ports[0].hostPort",
+      "15:21 duplicate-host-port spec.containers[0].ports[2].hostPort",
+    ]);
+  });
+});

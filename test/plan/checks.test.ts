@@ -1,0 +1,157 @@
+/** The planner's refusals, as diagnostics pointing at the manifest, and planPod's guard. */
+import { describe, expect, test } from "bun:test";
+import { loadManifests } from "../../src/manifest/index.ts";
+import { checkPlannable, planPods } from "../../src/plan/index.ts";
+
+function load(yaml: string) {
+  const loaded = loadManifests([
+    { name: "t.yaml", dir: "/m", bytes: new TextEncoder().encode(yaml) },
+  ]);
+  expect(loaded.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return loaded.pods;
+}
+
+const pod = (spec: string, annotations = "{}") => `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  annotations: ${annotations}
+spec:
+${spec}`;
+
+describe("checkPlannable", () => {
+  test("a plannable pod has no problems", () => {
+    expect(checkPlannable(load(pod("  containers: [{name: c, image: i}]")))).toEqual([]);
+  });
+  test("each refusal: code, path, message and line", () => {
+    const pods = load(
+      pod(
+        `  securityContext:
+    runAsNonRoot: true
+    runAsUser: 0
+  containers:
+    - name: c
+      image: i
+      env:
+        - name: IP
+          valueFrom:
+            fieldRef:
+              fieldPath: status.podIP
+        - name: DIV
+          valueFrom:
+            resourceFieldRef:
+              resource: limits.cpu
+              divisor: 10m
+      volumeMounts:
+        - name: v
+          mountPath: /a
+          subPath: ../etc
+        - name: v
+          mountPath: /b
+          subPath: /etc
+      livenessProbe:
+        httpGet:
+          port: http
+      securityContext:
+        seccompProfile:
+          type: Localhost
+          localhostProfile: ../x.json
+  volumes:
+    - name: v
+      emptyDir: {}`,
+        `{io.podman.annotations.ulimit: "nofile=x", io.podman.annotations.userns: "sideways", io.podman.annotations.init/c: "maybe"}`,
+      ),
+    );
+    const found = checkPlannable(pods).map((d) => [d.code, d.path, d.message, d.span?.line]);
+    expect(found).toEqual([
+      [
+        "bad-annotation",
+        'metadata.annotations["io.podman.annotations.userns"]',
+        'Annotation "io.podman.annotations.userns": "sideways" is not one of host, private, auto, auto:size=N, keep-id[:OPTIONS], nomap, ns:PATH',
+        5,
+      ],
+      [
+        "unsupported-env-source",
+        "spec.containers[0].env[0].valueFrom.fieldRef.fieldPath",
+        "spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: status.podIP is not known before the pod starts (it is only known for hostNetwork pods)",
+        17,
+      ],
+      [
+        "unsupported-env-source",
+        "spec.containers[0].env[1].valueFrom.resourceFieldRef",
+        'spec.containers[0].env[1].valueFrom.resourceFieldRef: divisor "10m" is not one of 1m, 1',
+        21,
+      ],
+      [
+        "run-as-root",
+        "spec.securityContext.runAsUser",
+        'Container "c" would run as root (runAsUser 0) but runAsNonRoot is set',
+        9,
+      ],
+      [
+        "bad-seccomp-profile",
+        "spec.containers[0].securityContext.seccompProfile",
+        'spec.containers[0].securityContext.seccompProfile: a Localhost profile needs localhostProfile, a relative path without ".."',
+        35,
+      ],
+      [
+        "unsafe-sub-path",
+        "spec.containers[0].volumeMounts[0].subPath",
+        'spec.containers[0].volumeMounts[0].subPath: "../etc" must be a relative path that does not contain ".."',
+        26,
+      ],
+      [
+        "unsafe-sub-path",
+        "spec.containers[0].volumeMounts[1].subPath",
+        'spec.containers[0].volumeMounts[1].subPath: "/etc" must be a relative path that does not contain ".."',
+        29,
+      ],
+      [
+        "unknown-port-name",
+        "spec.containers[0].livenessProbe",
+        'spec.containers[0].livenessProbe: port name "http" is not one of the container\'s ports',
+        31,
+      ],
+      [
+        "bad-annotation",
+        'metadata.annotations["io.podman.annotations.ulimit"]',
+        'Annotation "io.podman.annotations.ulimit": "nofile=x" is not NAME=SOFT[:HARD] with NAME one of core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack',
+        5,
+      ],
+      [
+        "bad-annotation",
+        'metadata.annotations["io.podman.annotations.init/c"]',
+        'Annotation "io.podman.annotations.init/c": "maybe" is not a boolean',
+        5,
+      ],
+    ]);
+    expect(() => planPods(pods)).toThrow('Container "c" would run as root');
+  });
+  test("a subPathExpr is checked after expansion", () => {
+    const pods = load(
+      pod(`  containers:
+    - name: c
+      image: i
+      env: [{name: UP, value: ".."}]
+      volumeMounts: [{name: v, mountPath: /a, subPathExpr: "$(UP)/etc"}]
+  volumes: [{name: v, emptyDir: {}}]`),
+    );
+    expect(checkPlannable(pods).map((d) => [d.code, d.path, d.message])).toEqual([
+      [
+        "unsafe-sub-path",
+        "spec.containers[0].volumeMounts[0].subPathExpr",
+        'spec.containers[0].volumeMounts[0].subPathExpr: "$(UP)/etc" (expanded to "../etc") must be a relative path that does not contain ".."',
+      ],
+    ]);
+  });
+  test("a subPath that merely contains dots is fine", () => {
+    const pods = load(
+      pod(`  containers:
+    - name: c
+      image: i
+      volumeMounts: [{name: v, mountPath: /a, subPath: a..b/.c}]
+  volumes: [{name: v, emptyDir: {}}]`),
+    );
+    expect(checkPlannable(pods)).toEqual([]);
+  });
+});
