@@ -40,9 +40,9 @@ const QUANTITY_FIELDS = [
   "PodSpec.overhead",
 ];
 
-const packageDir =
-  (process.env.K8S_CLIENT_NODE && resolve(process.env.K8S_CLIENT_NODE)) ??
-  dirname(dirname(fileURLToPath(import.meta.resolve("@kubernetes/client-node"))));
+const packageDir = process.env.K8S_CLIENT_NODE
+  ? resolve(process.env.K8S_CLIENT_NODE)
+  : dirname(dirname(fileURLToPath(import.meta.resolve("@kubernetes/client-node"))));
 const packageJson = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as {
   name: string;
   version: string;

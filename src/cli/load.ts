@@ -33,13 +33,14 @@ export type Loaded = { ok: true; pods: PodDocument[] } | { ok: false };
  */
 export function loadForCommand(io: CliIo, files: readonly string[], strict: boolean): Loaded {
   const checked = checkInputs(io, files, strict);
-  if (checked.diagnostics.length > 0) {
-    io.stderr(
-      renderDiagnostics(checked.diagnostics, checked.texts, {
-        color: io.stderrIsTTY && !io.env.NO_COLOR,
-      }),
-    );
-  }
+  printDiagnostics(io, checked);
   if (hasErrors(checked.diagnostics)) return { ok: false };
   return { ok: true, pods: checked.pods };
+}
+
+/** Prints diagnostics to stderr with source frames (colour on a terminal unless NO_COLOR). */
+export function printDiagnostics(io: CliIo, checked: Omit<Checked, "pods">): void {
+  if (checked.diagnostics.length === 0) return;
+  const color = io.stderrIsTTY && !io.env.NO_COLOR;
+  io.stderr(`${renderDiagnostics(checked.diagnostics, checked.texts, { color })}\n`);
 }

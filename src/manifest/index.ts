@@ -12,6 +12,7 @@ import type { PodDocument } from "./model.ts";
 import { checkObject } from "./object.ts";
 import { parseYaml } from "./parse.ts";
 import { toPlainValue } from "./plain.ts";
+import { redactSecrets } from "./redact.ts";
 import type { SourceFile } from "./source.ts";
 
 /** Options of `loadManifests`. */
@@ -41,9 +42,9 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
       diagnostics.push(decoded.diagnostic);
       continue;
     }
-    texts.set(file.name, decoded.text);
     const first = diagnostics.length;
     const parsed = parseYaml(file.name, decoded.text);
+    texts.set(file.name, redactSecrets(decoded.text, parsed.documents));
     diagnostics.push(...parsed.diagnostics);
     parsed.documents.forEach((doc, documentIndex) => {
       if (isEmpty(doc) || parsed.broken.has(documentIndex)) return;

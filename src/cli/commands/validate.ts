@@ -1,7 +1,7 @@
 import { hasErrors } from "../../diagnostics/diagnostic.ts";
-import { diagnosticToJson, renderDiagnostics } from "../../diagnostics/render.ts";
+import { diagnosticToJson } from "../../diagnostics/render.ts";
 import { type CliIo, EXIT_OK, EXIT_USAGE } from "../io.ts";
-import { checkInputs } from "../load.ts";
+import { checkInputs, printDiagnostics } from "../load.ts";
 import { type OutputFormat, renderData } from "../render.ts";
 
 /** `kplay validate FILE...`: diagnostics only; nothing printed and exit 0 when all is well. */
@@ -13,12 +13,8 @@ export function runValidate(
   const result = checkInputs(io, files, flags.strict);
   if (flags.output !== "table") {
     io.stdout(renderData({ diagnostics: result.diagnostics.map(diagnosticToJson) }, flags.output));
-  } else if (result.diagnostics.length > 0) {
-    io.stderr(
-      renderDiagnostics(result.diagnostics, result.texts, {
-        color: io.stderrIsTTY && !io.env.NO_COLOR,
-      }),
-    );
+  } else {
+    printDiagnostics(io, result);
   }
   return hasErrors(result.diagnostics) ? EXIT_USAGE : EXIT_OK;
 }
