@@ -52,13 +52,16 @@ user="$KPLAY_ROOTLESS_USER"
 # as_user CMD...: CMD as the rootless user, with a clean, explicit environment. setpriv
 # rather than su/runuser: no PAM session, no login shell (the user has none), nothing of
 # root's environment (CONTAINER_HOST would make podman remote, TMPDIR would point at a
-# folder the user cannot write, PATH may name root-only folders). Only these variables
-# decide where rootless podman keeps its configuration, store and runtime files.
-as_user() {
-  setpriv --reuid "$user" --regid "$user" --init-groups \
-    env -i HOME="$home" XDG_RUNTIME_DIR="$xdg" USER="$user" LOGNAME="$user" \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"
-}
+# folder the user cannot write, PATH may name root-only folders). HOME and
+# XDG_RUNTIME_DIR alone decide where rootless podman keeps its configuration, store and
+# runtime files. An array, not only a function: `"${as_user[@]}" podman ... &` makes $!
+# podman's own pid (a backgrounded function would be a subshell around it).
+as_user=(
+  setpriv --reuid "$user" --regid "$user" --init-groups
+  env -i HOME="$home" XDG_RUNTIME_DIR="$xdg" USER="$user" LOGNAME="$user"
+  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8
+)
+as_user() { "${as_user[@]}" "$@"; }
 upodman() { as_user podman "$@"; }
 
 # kplay_build_images (lib.sh) runs here, as root, and writes its tar files into a fresh
@@ -90,21 +93,32 @@ service_pid() {
   printf '%s\n' "$pid"
 }
 
-# Pids of every process that works for this DIR: its command line names DIR/ (podman,
-# conmon, slirp4netns) or its environment has XDG_RUNTIME_DIR=DIR/run (podman and what it
-# forks: the rootless pause process, rootlessport, conmon). Container processes are not
-# among them: their environment is the image's; `podman kill` ends those.
+# dir_pids [helpers]: pids of the user's processes that work for this DIR: the command line
+# names DIR/ (podman, conmon, slirp4netns) or the environment has XDG_RUNTIME_DIR=DIR/run
+# (podman and what it forks: the rootless pause process, rootlessport). Rootless podman
+# is two processes: the one started here and its re-exec inside the user namespace.
+# Container processes are not among them (their environment is the image's): `podman
+# kill` ends those. With `helpers`: only conmon and `podman ... container cleanup`, the
+# processes a removal should not race with.
 dir_pids() {
-  local f p
+  local only="${1:-}" f p comm
   {
     grep -lsaF -- "$dir/" /proc/[0-9]*/cmdline
     grep -lsaF -- "XDG_RUNTIME_DIR=$xdg" /proc/[0-9]*/environ
   } | while IFS= read -r f; do
     p="${f#/proc/}"
     p="${p%%/*}"
-    [[ "$p" == "$$" || "$p" == "$BASHPID" ]] && continue
     # Only the user's processes: never a root shell that merely mentions DIR.
-    [[ "$(stat -c %U "/proc/$p" 2>/dev/null)" == "$user" ]] && printf '%s\n' "$p"
+    [[ "$(stat -c %U "/proc/$p" 2>/dev/null)" == "$user" ]] || continue
+    if [[ "$only" == helpers ]]; then
+      comm="$(cat "/proc/$p/comm" 2>/dev/null)" || continue
+      if [[ "$comm" == podman ]]; then
+        tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q ' container cleanup ' || continue
+      elif [[ "$comm" != conmon ]]; then
+        continue
+      fi
+    fi
+    printf '%s\n' "$p"
   done | sort -u
   return 0
 }
@@ -191,7 +205,7 @@ start() {
   rm -f "$sock"
 
   # setsid: own session, so a Ctrl-C meant for the test run does not reach it.
-  as_user setsid podman system service --time=0 "unix://$sock" </dev/null >"$logfile" 2>&1 &
+  "${as_user[@]}" setsid podman system service --time=0 "unix://$sock" </dev/null >"$logfile" 2>&1 &
   local pid=$!
   echo "$pid" >"$pidfile"
 
@@ -222,22 +236,32 @@ stop() {
   if [[ ! -f "$dir/user" ]]; then
     kplay_die "$dir does not look like a rootless-service.sh DIR (no user file); not deleting it"
   fi
-  local pid i p
-  if pid="$(service_pid)"; then
-    # SIGKILL: on TERM podman waits out a grace period for idle clients (podman-service.sh).
-    kill -KILL "$pid" 2>/dev/null || true
+  local i p pids
+  # The service: both rootless podman processes, the one `start` launched and its re-exec
+  # inside the user namespace (same command line). SIGKILL, not TERM: on TERM podman
+  # waits out a grace period for idle clients (podman-service.sh).
+  pids="$(dir_pids | while read -r p; do
+    if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "unix://$sock"; then
+      echo "$p"
+    fi
+  done)"
+  for p in $pids; do
+    kill -KILL "$p" 2>/dev/null || true
+  done
+  for p in $pids; do
+    # Bounded, and a zombie counts as gone (nobody here is its parent).
     for ((i = 0; i < 100; i++)); do
-      [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo X)" =~ ^[XZ]$ ]] && break
+      [[ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null || echo X)" =~ ^[XZ]$ ]] && break
       sleep 0.02
     done
-  fi
+  done
   if [[ -d "$home/.local/share/containers/storage/libpod" ]] && getent passwd "$user" >/dev/null; then
     # As in podman-service.sh: KILL first (a forced rm waits 10 s per PID 1 that ignores
     # SIGTERM), let conmon and the cleanup processes finish, then remove. Removing tears
     # down the pods' slirp4netns and rootlessport processes too.
     upodman kill --all --signal KILL >/dev/null 2>&1 || true
     for ((i = 0; i < 250; i++)); do
-      [[ -z "$(dir_pids | grep -vxF "$(cat "$xdg/libpod/tmp/pause.pid" 2>/dev/null || echo x)")" ]] && break
+      [[ -z "$(dir_pids helpers)" ]] && break
       sleep 0.02
     done
     upodman pod rm --all --force >/dev/null 2>&1 || true

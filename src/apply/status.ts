@@ -1,6 +1,14 @@
-import { LABEL_INIT, LABEL_MANAGED } from "../plan/labels.ts";
+import { LABEL_INIT, LABEL_MANAGED, LABEL_READINESS } from "../plan/labels.ts";
+import type { PlannedProbe } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
-import { inspectPod, listPodContainers, listPods } from "../podman/objects.ts";
+import {
+  type ContainerListEntry,
+  inspectPod,
+  listPodContainers,
+  listPods,
+  type PodInspect,
+} from "../podman/objects.ts";
+import { runProbe } from "./probe.ts";
 
 export interface PodStatus {
   readonly name: string;
@@ -8,6 +16,8 @@ export interface PodStatus {
   readonly status: string;
   /** App containers running; init and infra containers are not counted, as in kubectl. */
   readonly running: number;
+  /** App containers running whose readiness probe (if any) passes right now. */
+  readonly ready: number;
   readonly total: number;
   /** Restarts of the app containers, added up. */
   readonly restarts: number;
@@ -36,6 +46,13 @@ export async function listKplayPods(client: PodmanClient): Promise<PodStatus[]> 
           return info?.RestartCount ?? 0;
         }),
       );
+      const ready = await Promise.all(
+        apps.map((c) =>
+          c.State === "running" && inspected
+            ? isReady(client, inspected, c)
+            : Promise.resolve(false),
+        ),
+      );
       const ports: string[] = [];
       for (const [target, binds] of Object.entries(inspected?.InfraConfig?.PortBindings ?? {})) {
         for (const b of binds ?? [])
@@ -46,6 +63,7 @@ export async function listKplayPods(client: PodmanClient): Promise<PodStatus[]> 
         id: p.Id,
         status: p.Status,
         running: apps.filter((c) => c.State === "running").length,
+        ready: ready.filter(Boolean).length,
         total: apps.length,
         restarts: restarts.reduce((a, b) => a + b, 0),
         ports: ports.sort(),
@@ -54,4 +72,21 @@ export async function listKplayPods(client: PodmanClient): Promise<PodStatus[]> 
     }),
   );
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** A running container is ready when it has no readiness probe or the probe passes now. */
+async function isReady(
+  client: PodmanClient,
+  pod: PodInspect,
+  c: ContainerListEntry,
+): Promise<boolean> {
+  const label = c.Labels?.[LABEL_READINESS];
+  if (label === undefined) return true;
+  let probe: PlannedProbe;
+  try {
+    probe = JSON.parse(label) as PlannedProbe;
+  } catch {
+    return false;
+  }
+  return (await runProbe(client, pod, c.Id, probe)).ok;
 }

@@ -8,6 +8,7 @@ import {
   LABEL_INIT,
   LABEL_MANAGED,
   LABEL_POD,
+  LABEL_READINESS,
 } from "./labels.ts";
 import { containerName } from "./names.ts";
 import { containerNamespaceFields } from "./namespaces.ts";
@@ -113,7 +114,9 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
         }
       : { restart_policy: RESTART[restart] }),
   };
-  const hash = hashJson(body);
+  // Probes live outside the request (kplay runs most of them), but changing one is a change.
+  const hash = hashJson({ body, probes });
+  const readiness = probes.find((p) => p.kind === "readiness");
   // Pod labels on every container, as `podman kube play` puts them, then kplay's own.
   body.labels = {
     ...autoUpdateLabels(pod, c.name),
@@ -123,6 +126,8 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
     [LABEL_CONTAINER]: c.name,
     ...(init ? { [LABEL_INIT]: "true" } : {}),
     [LABEL_CONTAINER_HASH]: hash,
+    // `kplay ps` runs the readiness probe again to tell ready from merely running.
+    ...(readiness ? { [LABEL_READINESS]: JSON.stringify(readiness) } : {}),
   };
   const check = imageUserCheck(sc);
   return {

@@ -9,6 +9,8 @@ export const LABEL_CONTAINER = "io.kplay.container";
 export const LABEL_GRACE = "io.kplay.grace-period";
 /** "true" on init containers, so converge can tell them apart from app containers. */
 export const LABEL_INIT = "io.kplay.init";
+/** The readiness probe (JSON of a PlannedProbe), so `ps` can tell ready from running. */
+export const LABEL_READINESS = "io.kplay.readiness";
 
 /** Hashes a JSON value with sorted keys, so equal specs always give equal hashes. */
 export function hashJson(value: unknown): string {

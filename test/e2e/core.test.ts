@@ -86,7 +86,7 @@ describe("core play through the compiled executable", () => {
 
     const ps = await runKplay(["ps"], { runtime: "bin" });
     expect(ps.exitCode).toBe(0);
-    expect(ps.stdout).toMatch(/^NAME\s+STATUS\s+RUNNING\s+RESTARTS\s+PORTS\s+AGE\n/);
+    expect(ps.stdout).toMatch(/^NAME\s+STATUS\s+READY\s+RESTARTS\s+PORTS\s+AGE\n/);
     expect(ps.stdout).toMatch(
       new RegExp(`\\ncore\\s+Running\\s+2/2\\s+0\\s+127\\.0\\.0\\.1:${port}->8080/tcp\\s+\\d+s\\n`),
     );

@@ -23,12 +23,12 @@ export async function runPs(
     const rows = pods.map((p) => [
       p.name,
       p.status,
-      `${p.running}/${p.total}`,
+      `${p.ready}/${p.total}`,
       String(p.restarts),
       p.ports.join(",") || "-",
       renderAge(p.created, now),
     ]);
-    io.stdout(renderTable(["NAME", "STATUS", "RUNNING", "RESTARTS", "PORTS", "AGE"], rows));
+    io.stdout(renderTable(["NAME", "STATUS", "READY", "RESTARTS", "PORTS", "AGE"], rows));
     return EXIT_OK;
   } finally {
     await client.transport.close();
