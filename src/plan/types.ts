@@ -3,11 +3,11 @@
  * artefact of the tests, and what the executor carries out. JSON-serialisable and
  * deterministic: no timestamps, no IDs, stable order.
  */
+import type { HostPathType, PullPolicy } from "../manifest/model.ts";
 import type { ApiRequest } from "../podman/client.ts";
 
-export type { ApiRequest };
-
-export type PullPolicy = "Always" | "IfNotPresent" | "Never";
+// Kubernetes' own enums, re-exported so apply/ needs only the plan's types.
+export type { ApiRequest, HostPathType, PullPolicy };
 
 /** Make sure an image is present before anything is created. */
 export interface EnsureImageStep {
@@ -21,16 +21,6 @@ export interface EnsureImageStep {
   /** Pulls it: always for Always, only when missing for IfNotPresent, never for Never. */
   readonly pull?: ApiRequest;
 }
-
-export type HostPathType =
-  | ""
-  | "DirectoryOrCreate"
-  | "Directory"
-  | "FileOrCreate"
-  | "File"
-  | "Socket"
-  | "CharDevice"
-  | "BlockDevice";
 
 /** Check or create a hostPath on the machine kplay runs on (Podman does not create them). */
 export interface HostPathStep {
