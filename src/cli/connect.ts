@@ -3,6 +3,7 @@ import { PodmanClient } from "../podman/client.ts";
 import { checkPodman } from "../podman/version.ts";
 import { endpointCandidates, parseEndpoint } from "../transport/endpoint.ts";
 import { openTransport } from "../transport/index.ts";
+import { traceTransport } from "../transport/trace.ts";
 import { describeEndpoint, TransportError } from "../transport/types.ts";
 import { UsageError } from "./io.ts";
 
@@ -18,6 +19,7 @@ export class UnreachableError extends Error {
 export async function connect(
   url: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
+  trace?: (line: string) => void,
 ): Promise<{ client: Client; apiVersion: string }> {
   const tried: string[] = [];
   for (const candidate of endpointCandidates(url, env)) {
@@ -27,7 +29,8 @@ export async function connect(
         `${candidate.source} "${candidate.url}" is not a Podman address (use unix:///path or tcp://host:port)`,
       );
     }
-    const transport = await openTransport(endpoint);
+    const opened = await openTransport(endpoint);
+    const transport = trace ? traceTransport(opened, trace) : opened;
     try {
       const apiVersion = await checkPodman(transport);
       return { client: new PodmanClient(transport), apiVersion };

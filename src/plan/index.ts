@@ -10,6 +10,7 @@ import type { Plan, PlanOptions, PodPlan, Step } from "./types.ts";
 import { planVolumes } from "./volumes.ts";
 
 export { checkPlannable } from "./checks.ts";
+export { needsNodeFacts } from "./downward.ts";
 
 /** A pod the planner refuses; `checkPlannable` reports the same problems as diagnostics first. */
 export class UnplannablePodError extends Error {

@@ -1,7 +1,12 @@
 /** The downward API for env: fieldRef paths, resourceFieldRef divisors and defaults. */
 import { describe, expect, test } from "bun:test";
 import type { Container, Pod } from "../../src/manifest/model.ts";
-import { fieldRefValue, podUid, resourceFieldRefValue } from "../../src/plan/downward.ts";
+import {
+  fieldRefValue,
+  needsNodeFacts,
+  podUid,
+  resourceFieldRefValue,
+} from "../../src/plan/downward.ts";
 import { signalNumber } from "../../src/plan/signals.ts";
 
 const node = { name: "node-1", hostIP: "192.0.2.10", cpus: 2, memoryBytes: 4 * 1024 ** 3 };
@@ -125,5 +130,39 @@ describe("signalNumber", () => {
     expect(signalNumber("SIGRTMAX")).toBe(64);
     expect(signalNumber("SIGRTMAX+1")).toBeUndefined();
     expect(signalNumber("SIGNOPE")).toBeUndefined();
+  });
+});
+
+describe("needsNodeFacts", () => {
+  const pod = (env: object[]) =>
+    ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "p" },
+      spec: { containers: [{ name: "c", image: "i", env }] },
+    }) as unknown as Pod;
+
+  test("only node fields and resource refs need Podman's host facts", () => {
+    expect(needsNodeFacts([pod([{ name: "A", value: "x" }])])).toBe(false);
+    expect(
+      needsNodeFacts([
+        pod([{ name: "A", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }]),
+      ]),
+    ).toBe(false);
+    expect(
+      needsNodeFacts([
+        pod([{ name: "A", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }]),
+      ]),
+    ).toBe(true);
+    expect(
+      needsNodeFacts([
+        pod([{ name: "A", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } }]),
+      ]),
+    ).toBe(true);
+    expect(
+      needsNodeFacts([
+        pod([{ name: "A", valueFrom: { resourceFieldRef: { resource: "limits.cpu" } } }]),
+      ]),
+    ).toBe(true);
   });
 });

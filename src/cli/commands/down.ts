@@ -23,7 +23,7 @@ export async function runDown(
   const loaded = loadForCommand(io, files, flags.strict);
   if (!loaded.ok) return EXIT_USAGE;
   const names = [...new Set(loaded.pods.map((d) => d.pod.metadata.name))];
-  const { client } = await connect(flags.url, io.env);
+  const { client } = await connect(flags.url, io.env, flags.debug ? io.stderr : undefined);
   try {
     // Pods stop concurrently so a slow grace period in one does not hold up the others.
     const results = await mapSettled(names, names.length, (n) => downPod(client, n));

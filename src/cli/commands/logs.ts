@@ -26,7 +26,7 @@ export interface PodMember {
  * the command is interrupted.
  */
 export async function runLogs(io: CliIo, pod: string, flags: LogsFlags): Promise<number> {
-  const { client } = await connect(flags.url, io.env);
+  const { client } = await connect(flags.url, io.env, flags.debug ? io.stderr : undefined);
   try {
     const members = await listMembers(client, pod);
     if (!members) {

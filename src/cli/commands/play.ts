@@ -3,7 +3,7 @@ import { playPod } from "../../apply/converge.ts";
 import type { PlayedPod } from "../../apply/execute.ts";
 import { nodeHostFs } from "../../apply/hostpath.ts";
 import { waitForPod } from "../../apply/wait.ts";
-import { planPods } from "../../plan/index.ts";
+import { needsNodeFacts, planPods } from "../../plan/index.ts";
 import { readHostInfo } from "../../podman/info.ts";
 import { connect } from "../connect.ts";
 import { describeFailure } from "../failure.ts";
@@ -37,12 +37,18 @@ export async function runPlay(
 ): Promise<number> {
   const loaded = loadForCommand(io, files, flags.strict);
   if (!loaded.ok) return EXIT_USAGE;
-  const { client, apiVersion } = await connect(flags.url, io.env);
+  const { client, apiVersion } = await connect(
+    flags.url,
+    io.env,
+    flags.debug ? io.stderr : undefined,
+  );
   const progress = io.stderrIsTTY && !flags.quiet;
   try {
-    const node = podmanNodeFacts(await readHostInfo(client), client.transport.endpoint);
+    const node = needsNodeFacts(loaded.pods.map((d) => d.pod))
+      ? podmanNodeFacts(await readHostInfo(client), client.transport.endpoint)
+      : undefined;
     const plan = planPods(loaded.pods, {
-      node,
+      ...(node ? { node } : {}),
       start: flags.start,
       ...(flags.infraImage ? { infraImage: flags.infraImage } : {}),
     });

@@ -6,10 +6,10 @@ import { type OutputFormat, renderAge, renderData, renderTable } from "../render
 /** `kplay ps`: the pods kplay created, with status, running/total, ports and age. */
 export async function runPs(
   io: CliIo,
-  flags: { url?: string; output: OutputFormat },
+  flags: { url?: string; output: OutputFormat; debug?: boolean },
   now: number,
 ): Promise<number> {
-  const { client } = await connect(flags.url, io.env);
+  const { client } = await connect(flags.url, io.env, flags.debug ? io.stderr : undefined);
   try {
     const pods = await listKplayPods(client);
     if (flags.output !== "table") {

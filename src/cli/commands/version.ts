@@ -9,7 +9,7 @@ export const KPLAY_VERSION = "0.1.0";
 /** `kplay version`: kplay's version and, when reachable, Podman's. Never fails on Podman. */
 export async function runVersion(
   io: CliIo,
-  flags: { url?: string; output: OutputFormat },
+  flags: { url?: string; output: OutputFormat; debug?: boolean },
 ): Promise<number> {
   const info: {
     kplay: string;
@@ -18,7 +18,7 @@ export async function runVersion(
     podmanError?: string;
   } = { kplay: KPLAY_VERSION, runtime: detectRuntime() };
   try {
-    const { client } = await connect(flags.url, io.env);
+    const { client } = await connect(flags.url, io.env, flags.debug ? io.stderr : undefined);
     try {
       info.podman = await readVersion(client);
     } finally {

@@ -1,0 +1,27 @@
+import { requestTarget, type Transport } from "./types.ts";
+
+/**
+ * Wraps a transport so every request is reported with its status and the time until
+ * Podman answered (`--debug`): where a slow play spends its time, without a profiler.
+ */
+export function traceTransport(inner: Transport, log: (line: string) => void): Transport {
+  return {
+    endpoint: inner.endpoint,
+    close: () => inner.close(),
+    async request(req) {
+      const start = performance.now();
+      try {
+        const res = await inner.request(req);
+        log(
+          `debug: ${req.method} ${requestTarget(req)} -> ${res.status} in ${(performance.now() - start).toFixed(0)} ms\n`,
+        );
+        return res;
+      } catch (e) {
+        log(
+          `debug: ${req.method} ${requestTarget(req)} -> failed after ${(performance.now() - start).toFixed(0)} ms\n`,
+        );
+        throw e;
+      }
+    },
+  };
+}

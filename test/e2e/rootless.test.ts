@@ -1,0 +1,266 @@
+/**
+ * kplay against a real ROOTLESS Podman, as its main users run it: the service of
+ * scripts/rootless-service.sh (user kplay-rootless, slirp4netns, rootlessport, cgroup v1),
+ * through the compiled executable run as root. Needs KPLAY_TEST_ROOTLESS_URL (scripts/test.sh).
+ *
+ * What differs from rootful Podman, and what these tests pin:
+ *  - container root is the rootless user on the host; host root is unmapped (nobody inside).
+ *    A hostPath folder must be writable by that user, and kplay, run as root, creates
+ *    DirectoryOrCreate folders owned by root: the container cannot write them.
+ *  - resource limits are accepted and ignored on cgroup v1; Podman says so in the create
+ *    answer's Warnings, which kplay prints as `kplay: warning: ...`.
+ *  - a hostPort below 1024 cannot be bound (rootlessport); the play fails and rolls back.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, httpGet } from "../support/http.ts";
+import {
+  mkdirForRootless,
+  ROOTLESS_ENV,
+  rootlessCgroupVersion,
+  rootlessCleanup,
+  rootlessPodman,
+  rootlessPodmanJson,
+  rootlessSnapshot,
+  rootlessUrl,
+  rootlessUser,
+  runKplayRootless,
+} from "../support/rootless.ts";
+import { coreManifest } from "./manifests.ts";
+
+let work: string;
+
+async function waitForFile(path: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync(path)) return readFileSync(path, "utf8");
+    await Bun.sleep(100);
+  }
+  throw new Error(`${path} did not appear within ${timeoutMs} ms`);
+}
+
+function limitedManifest(pod: string): string {
+  return `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${pod}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+    - name: main
+      image: localhost/busybox:test
+      command: ["sleep", "3600"]
+      resources:
+        limits:
+          memory: 64Mi
+`;
+}
+
+function privilegedPortManifest(pod: string, hostPort: number): string {
+  return `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${pod}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+    - name: web
+      image: localhost/busybox:test
+      command: ["httpd", "-f", "-p", "8080"]
+      ports:
+        - containerPort: 8080
+          hostPort: ${hostPort}
+          hostIP: 127.0.0.1
+`;
+}
+
+// One visible skip, with its reason, when there is no rootless service to talk to.
+if (rootlessUrl() === undefined) {
+  test.skip(`rootless Podman: ${ROOTLESS_ENV} is not set (scripts/test.sh starts scripts/rootless-service.sh and sets it)`, () => {});
+} else {
+  describe("rootless Podman", rootlessSuite);
+}
+
+function rootlessSuite(): void {
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "kplay-rootless-"));
+    // mkdtemp makes it 0700: the rootless user (who mounts the hostPath folders inside it,
+    // as its user namespace's root) could not even reach them.
+    chmodSync(work, 0o755);
+  });
+  afterAll(async () => {
+    await rootlessCleanup();
+    // As root: the folders hold files the rootless containers wrote (the user's uid).
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test("core play: init + emptyDir, hostPort on 127.0.0.1, sidecar into hostPath, ps, down", async () => {
+    const before = await rootlessSnapshot();
+    const port = await freePort();
+    // The hostPath folder exists and belongs to the rootless user: container root is that
+    // user on the host, so this is what it can write (see the DirectoryOrCreate test below
+    // for a folder kplay creates itself).
+    const outDir = join(work, "core-out");
+    mkdirForRootless(outDir);
+    const file = join(work, "core.yaml");
+    writeFileSync(
+      file,
+      coreManifest({ pod: "rl-core", hostPort: port, outDir, message: "hello rootless" }),
+    );
+
+    const played = await runKplayRootless(["play", file]);
+    expect(played.stderr).toBe("");
+    expect(played.exitCode).toBe(0);
+    expect(played.stdout).toContain("pod/rl-core");
+
+    // From the host through rootlessport on 127.0.0.1.
+    const res = await httpGet(`http://127.0.0.1:${port}/index.html`, {
+      timeoutMs: 10000,
+      retries: 50,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe("hello rootless\n");
+    // The sidecar reached httpd over the pod's localhost (slirp4netns netns) and wrote the
+    // reply; on the host the file belongs to the rootless user (container root).
+    const reply = join(outDir, "reply.html");
+    expect(await waitForFile(reply, 10000)).toBe("hello rootless\n");
+    expect(statSync(reply).uid).toBe(rootlessUser().uid);
+
+    // What the rootless Podman reports: an infra container and kplay's container names.
+    const pod = await rootlessPodmanJson<unknown>(["pod", "inspect", "rl-core"]);
+    const inspect = (Array.isArray(pod) ? pod[0] : pod) as {
+      InfraContainerID: string;
+      Containers: { Id: string; Name: string }[];
+      SharedNamespaces: string[];
+    };
+    expect(inspect.InfraContainerID).toMatch(/^[0-9a-f]{64}$/);
+    expect(inspect.Containers.map((c) => c.Id)).toContain(inspect.InfraContainerID);
+    const names = inspect.Containers.filter((c) => c.Id !== inspect.InfraContainerID)
+      .map((c) => c.Name)
+      .sort();
+    expect(names).toEqual(["rl-core-fetcher", "rl-core-seed", "rl-core-web"]);
+    expect([...inspect.SharedNamespaces].sort()).toEqual(["ipc", "net", "uts"]);
+    const seed = await rootlessPodmanJson<{ State: { ExitCode: number; Status: string } }[]>([
+      "container",
+      "inspect",
+      "rl-core-seed",
+    ]);
+    expect(seed[0]?.State.Status).toBe("exited");
+    expect(seed[0]?.State.ExitCode).toBe(0);
+    expect((await rootlessSnapshot()).volumes).toContain("rl-core_www");
+
+    const ps = await runKplayRootless(["ps"]);
+    expect(ps.exitCode).toBe(0);
+    expect(ps.stdout).toMatch(
+      new RegExp(`(^|\\n)rl-core\\s+Running\\s+2/2\\s+0\\s+127\\.0\\.0\\.1:${port}->8080/tcp\\s`),
+    );
+    const psJson = JSON.parse((await runKplayRootless(["ps", "-o", "json"])).stdout) as {
+      pods: { name: string; status: string; total: number }[];
+    };
+    expect(psJson.pods.map((p) => [p.name, p.status, p.total])).toEqual([
+      ["rl-core", "Running", 2],
+    ]);
+
+    const down = await runKplayRootless(["down", file]);
+    expect(down.exitCode).toBe(0);
+    expect(down.stdout).toBe("pod/rl-core removed (and volume rl-core_www)\n");
+    expect(await rootlessSnapshot()).toEqual(before);
+  });
+
+  // KNOWN LIMITATION, pinned so a fix shows up here: kplay runs as root in these tests and
+  // creates a missing DirectoryOrCreate folder itself (mkdir, root-owned, 0755). Under
+  // rootless Podman host root is unmapped, so the container sees the folder as
+  // nobody:nogroup and cannot write it. (A user running kplay as the same user as their
+  // rootless Podman does not meet this: the folder is theirs.) When kplay chowns what it
+  // creates to the rootless Podman's user, flip the last expectations.
+  test("DirectoryOrCreate folder created by kplay-as-root is read-only to the rootless container", async () => {
+    const before = await rootlessSnapshot();
+    const port = await freePort();
+    const outDir = join(work, "created-by-kplay");
+    const file = join(work, "doc.yaml");
+    writeFileSync(file, coreManifest({ pod: "rl-doc", hostPort: port, outDir, message: "doc" }));
+
+    const played = await runKplayRootless(["play", file]);
+    expect(played.stderr).toBe("");
+    expect(played.exitCode).toBe(0);
+    expect(statSync(outDir).isDirectory()).toBe(true);
+    expect(statSync(outDir).uid).toBe(0);
+    const res = await httpGet(`http://127.0.0.1:${port}/index.html`, {
+      timeoutMs: 10000,
+      retries: 50,
+    });
+    expect(res.body).toBe("doc\n");
+
+    const probe = await rootlessPodman([
+      "exec",
+      "rl-doc-fetcher",
+      "sh",
+      "-c",
+      "stat -c %u /out; touch /out/probe",
+    ]);
+    expect(probe.stdout.trim()).toBe("65534");
+    expect(probe.stderr).toContain("Permission denied");
+    expect(probe.exitCode).not.toBe(0);
+    expect(existsSync(join(outDir, "reply.html"))).toBe(false);
+
+    const down = await runKplayRootless(["down", file]);
+    expect(down.exitCode).toBe(0);
+    expect(await rootlessSnapshot()).toEqual(before);
+  });
+
+  test("resources.limits: plays, and Podman's cgroup v1 warning reaches stderr", async () => {
+    const before = await rootlessSnapshot();
+    const file = join(work, "limited.yaml");
+    writeFileSync(file, limitedManifest("rl-limited"));
+
+    const played = await runKplayRootless(["play", file]);
+    expect(played.exitCode).toBe(0);
+    expect(played.stdout).toContain("pod/rl-limited");
+    if ((await rootlessCgroupVersion()) === "v1") {
+      // Podman accepts the limit, ignores it, and says so in the create answer's Warnings.
+      expect(played.stderr).toBe(
+        "kplay: warning: rl-limited-main: Resource limits are not supported and ignored on cgroups V1 rootless systems\n",
+      );
+    } else {
+      expect(played.stderr).not.toContain("cgroups V1");
+    }
+    const state = await rootlessPodmanJson<{ State: { Status: string } }[]>([
+      "container",
+      "inspect",
+      "rl-limited-main",
+    ]);
+    expect(state[0]?.State.Status).toBe("running");
+
+    const down = await runKplayRootless(["down", file]);
+    expect(down.exitCode).toBe(0);
+    expect(await rootlessSnapshot()).toEqual(before);
+  });
+
+  test("a hostPort below 1024 fails with rootlessport's error, exit 1, and rolls back", async () => {
+    const start = Number(readFileSync("/proc/sys/net/ipv4/ip_unprivileged_port_start", "utf8"));
+    // On a host that lets users bind port 80, this is not a failure to test (and the play
+    // would really listen on 127.0.0.1:80).
+    expect(start).toBeGreaterThan(80);
+    const before = await rootlessSnapshot();
+    const file = join(work, "privileged.yaml");
+    writeFileSync(file, privilegedPortManifest("rl-priv", 80));
+
+    const played = await runKplayRootless(["play", file]);
+    expect(played.exitCode).toBe(1);
+    expect(played.stdout).toBe("");
+    expect(played.stderr).toContain('kplay: pod "rl-priv" failed:');
+    expect(played.stderr).toContain("rootlessport cannot expose privileged port 80");
+    expect(played.stderr).toContain("rolled back: removed container rl-priv-web, pod rl-priv");
+    expect(await rootlessSnapshot()).toEqual(before);
+  });
+}

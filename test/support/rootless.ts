@@ -1,0 +1,188 @@
+/**
+ * Helpers for the tests against the ROOTLESS Podman of `npm test`: scripts/rootless-service.sh
+ * runs `podman system service` as the user kplay-rootless, with everything in one folder DIR
+ * (HOME=DIR/home, XDG_RUNTIME_DIR=DIR/run), and scripts/test.sh exports its socket URL as
+ * KPLAY_TEST_ROOTLESS_URL. The tests run as root; the podman CLI here runs as that user, with
+ * the same environment as the service, so both see the same store.
+ *
+ * Independent of the rootful test service: nothing here reads KPLAY_TEST_URL.
+ */
+import { chownSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { repoRoot } from "./env.ts";
+import { type KplayRuntime, kplayCommand } from "./kplay.ts";
+import { type RunResult, runCommand } from "./process.ts";
+
+export const ROOTLESS_ENV = "KPLAY_TEST_ROOTLESS_URL";
+
+/** Returns the rootless service's URL (`unix:///…/run/podman/podman.sock`), or undefined. */
+export function rootlessUrl(): string | undefined {
+  const url = process.env[ROOTLESS_ENV];
+  return url === undefined || url === "" ? undefined : url;
+}
+
+function requiredUrl(): string {
+  const url = rootlessUrl();
+  if (url === undefined) {
+    throw new Error(
+      `${ROOTLESS_ENV} is not set: run the tests through \`npm test\` (scripts/test.sh starts scripts/rootless-service.sh)`,
+    );
+  }
+  if (!url.startsWith("unix://")) throw new Error(`${ROOTLESS_ENV} is not a unix:// URL: "${url}"`);
+  return url;
+}
+
+/** Returns the path of the rootless service's socket. */
+export function rootlessSocketPath(): string {
+  return requiredUrl().slice("unix://".length);
+}
+
+/** Returns DIR of rootless-service.sh: the socket is DIR/run/podman/podman.sock. */
+export function rootlessDir(): string {
+  const dir = dirname(dirname(dirname(rootlessSocketPath())));
+  if (!existsSync(`${dir}/user`)) {
+    throw new Error(`${dir} is not a rootless-service.sh folder (no ${dir}/user file)`);
+  }
+  return dir;
+}
+
+export interface RootlessUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** Returns the user the rootless service runs as (named in DIR/user, ids from /etc/passwd). */
+export function rootlessUser(): RootlessUser {
+  const name = readFileSync(`${rootlessDir()}/user`, "utf8").trim();
+  for (const line of readFileSync("/etc/passwd", "utf8").split("\n")) {
+    const f = line.split(":");
+    if (f[0] === name) return { name, uid: Number(f[2]), gid: Number(f[3]) };
+  }
+  throw new Error(`user ${name} is not in /etc/passwd`);
+}
+
+/**
+ * Creates `path` (and missing parents) owned by the rootless user: a hostPath folder its
+ * containers can write. In a rootless container, root is the user itself on the host (uid 0
+ * inside = the user's uid outside) and host root is unmapped (nobody, 65534, inside), so a
+ * folder made by root, mode 0755, is read-only to the container.
+ */
+export function mkdirForRootless(path: string): void {
+  const { uid, gid } = rootlessUser();
+  mkdirSync(path, { recursive: true, mode: 0o755 });
+  chownSync(path, uid, gid);
+}
+
+/**
+ * Runs the podman CLI as the rootless user, with the service's environment (the same as
+ * `as_user` in scripts/rootless-service.sh). Never throws for a non-zero exit.
+ */
+export function rootlessPodman(args: readonly string[]): Promise<RunResult> {
+  const dir = rootlessDir();
+  const user = rootlessUser().name;
+  return runCommand(
+    [
+      "setpriv",
+      "--reuid",
+      user,
+      "--regid",
+      user,
+      "--init-groups",
+      "env",
+      "-i",
+      `HOME=${dir}/home`,
+      `XDG_RUNTIME_DIR=${dir}/run`,
+      `USER=${user}`,
+      `LOGNAME=${user}`,
+      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      "LANG=C.UTF-8",
+      "podman",
+      ...args,
+    ],
+    // Its cwd must be readable by the user: the repository may not be.
+    { cwd: "/" },
+  );
+}
+
+/** Runs the rootless podman CLI and returns its stdout parsed as JSON; throws if it fails. */
+export async function rootlessPodmanJson<T = unknown>(args: readonly string[]): Promise<T> {
+  const result = await rootlessPodman(args);
+  if (result.exitCode !== 0) {
+    throw new Error(
+      `podman ${args.join(" ")} (rootless) exited ${result.exitCode}: ${result.stderr.trim()}`,
+    );
+  }
+  return JSON.parse(result.stdout) as T;
+}
+
+/** The names of everything in the rootless store that a play can leave behind, each sorted. */
+export interface RootlessState {
+  readonly pods: string[];
+  readonly containers: string[];
+  readonly volumes: string[];
+}
+
+/** Returns the rootless store's pods, containers (all states, infra included) and volumes. */
+export async function rootlessSnapshot(): Promise<RootlessState> {
+  const [pods, containers, volumes] = await Promise.all([
+    rootlessPodmanJson<{ Name: string }[] | null>(["pod", "ps", "--format", "json"]),
+    rootlessPodmanJson<{ Names: string[] }[] | null>(["ps", "--all", "--format", "json"]),
+    rootlessPodmanJson<{ Name: string }[] | null>(["volume", "ls", "--format", "json"]),
+  ]);
+  return {
+    pods: (pods ?? []).map((p) => p.Name).sort(),
+    containers: (containers ?? []).flatMap((c) => c.Names).sort(),
+    volumes: (volumes ?? []).map((v) => v.Name).sort(),
+  };
+}
+
+/**
+ * Removes every pod, container and volume of the rootless store and throws if anything is
+ * left. SIGKILL first: a forced removal waits the 10 s stop timeout for every PID 1 that
+ * ignores SIGTERM. Images stay.
+ */
+export async function rootlessCleanup(): Promise<void> {
+  await rootlessPodman(["kill", "--all", "--signal", "KILL"]);
+  await rootlessPodman(["pod", "rm", "--all", "--force"]);
+  await rootlessPodman(["rm", "--all", "--force", "--time", "0"]);
+  await rootlessPodman(["volume", "rm", "--all", "--force"]);
+  const left = await rootlessSnapshot();
+  if (left.pods.length + left.containers.length + left.volumes.length > 0) {
+    throw new Error(`rootlessCleanup left ${JSON.stringify(left)}`);
+  }
+}
+
+/** Returns Podman's cgroup version as the rootless service reports it ("v1" or "v2"). */
+export async function rootlessCgroupVersion(): Promise<string> {
+  const r = await rootlessPodman(["info", "--format", "{{.Host.CgroupsVersion}}"]);
+  if (r.exitCode !== 0) throw new Error(`podman info (rootless) failed: ${r.stderr.trim()}`);
+  return r.stdout.trim();
+}
+
+export interface RunRootlessOptions {
+  /** Default "bin": dist/kplay, built by `npm test` before the tests run. */
+  readonly runtime?: KplayRuntime;
+  /** Default 120 s. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Runs kplay (as root, as the tests do) against the rootless service: CONTAINER_HOST is
+ * its URL, CONTAINER_CONNECTION is dropped. Never throws for a non-zero exit.
+ */
+export function runKplayRootless(
+  args: readonly string[],
+  options: RunRootlessOptions = {},
+): Promise<RunResult> {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    CONTAINER_HOST: requiredUrl(),
+  };
+  delete env.CONTAINER_CONNECTION;
+  return runCommand([...kplayCommand(options.runtime ?? "bin"), ...args], {
+    cwd: repoRoot,
+    env,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+}
