@@ -40,6 +40,8 @@ export const DIAGNOSTIC_CODES = {
   "duplicate-mount-path": "a container mounts two volumes at one path",
   "port-range": "a port is outside 1-65535",
   "duplicate-host-port": "two ports publish the same host port, protocol and address",
+  "duplicate-pod": "two documents define pods with the same name",
+  "name-collision": "two pods' containers would get the same Podman name",
   "bad-quantity": "a resource quantity does not parse",
   "request-exceeds-limit": "a resource request is more than its limit",
 } as const;

@@ -6,6 +6,7 @@
  */
 import type { Document } from "yaml";
 import { type Diagnostic, hasErrors, strictify } from "../diagnostics/diagnostic.ts";
+import { checkAcrossPods } from "./across.ts";
 import { type ObjectContext, spanAt } from "./context.ts";
 import { decodeSource } from "./decode.ts";
 import type { PodDocument } from "./model.ts";
@@ -66,6 +67,7 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
     });
     sortBySpan(diagnostics, first);
   }
+  if (!hasErrors(diagnostics)) diagnostics.push(...checkAcrossPods(pods));
   if (options.strict === true) diagnostics = strictify(diagnostics);
   return { pods: hasErrors(diagnostics) ? [] : pods, diagnostics, texts };
 }

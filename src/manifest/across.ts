@@ -1,0 +1,101 @@
+/**
+ * Rules that span pods: Kubernetes keeps one pod per name in a namespace, and on one host
+ * two pods cannot publish the same host port. Podman names containers `<pod>-<container>`,
+ * so two different pods can also collide there ("a" + "b-c" and "a-b" + "c").
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.ts";
+import { formatPath } from "./context.ts";
+import type { FieldPath, PodDocument } from "./model.ts";
+
+interface Seen {
+  readonly doc: PodDocument;
+  readonly path: FieldPath;
+}
+
+/** Every conflict between the pods of one input, reported at the later pod. */
+export function checkAcrossPods(docs: readonly PodDocument[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const where = (s: Seen) => {
+    const span = s.doc.locate(s.path);
+    return span ? `${span.file}:${span.line}:${span.column}` : s.doc.file;
+  };
+  const report = (code: string, at: Seen, first: Seen, message: string, hint: string) => {
+    const span = at.doc.locate(at.path);
+    out.push({
+      code,
+      severity: "error",
+      message: `${message} (first at ${where(first)})`,
+      path: formatPath(at.path),
+      ...(span ? { span } : {}),
+      hint,
+    });
+  };
+  const pods = new Map<string, Seen>();
+  const containers = new Map<string, Seen>();
+  const hostPorts = new Map<string, { ip: string; at: Seen }[]>();
+  for (const doc of docs) {
+    const { pod } = doc;
+    const name = pod.metadata.name;
+    const at: Seen = { doc, path: ["metadata", "name"] };
+    const first = pods.get(name);
+    if (first) {
+      report(
+        "duplicate-pod",
+        at,
+        first,
+        `metadata.name: pod "${name}" is defined twice`,
+        "Give each pod its own name",
+      );
+      continue;
+    }
+    pods.set(name, at);
+    const lists = [
+      ["initContainers", pod.spec.initContainers ?? []],
+      ["containers", pod.spec.containers],
+    ] as const;
+    for (const [list, items] of lists) {
+      items.forEach((c, i) => {
+        const podmanName = `${name}-${c.name}`;
+        const here: Seen = { doc, path: ["spec", list, i, "name"] };
+        const clash = containers.get(podmanName);
+        if (clash && clash.doc !== doc) {
+          report(
+            "name-collision",
+            here,
+            clash,
+            `spec.${list}[${i}].name: Podman would name this container "${podmanName}", like a container of pod "${clash.doc.pod.metadata.name}"`,
+            "kplay names containers <pod>-<container>; rename the pod or the container",
+          );
+        }
+        containers.set(podmanName, here);
+        (c.ports ?? []).forEach((p, j) => {
+          if (p.hostPort === undefined) return;
+          const key = `${p.hostPort}/${p.protocol ?? "TCP"}`;
+          const ip = p.hostIP ?? "";
+          const portAt: Seen = { doc, path: ["spec", list, i, "ports", j, "hostPort"] };
+          const published = hostPorts.get(key) ?? [];
+          // Within one pod the per-pod rule already reports duplicates.
+          const taken = published.find((x) => x.at.doc !== doc && overlaps(x.ip, ip))?.at;
+          if (taken) {
+            report(
+              "duplicate-host-port",
+              portAt,
+              taken,
+              `spec.${list}[${i}].ports[${j}].hostPort: ${p.hostPort}/${p.protocol ?? "TCP"} is already published by pod "${taken.doc.pod.metadata.name}"`,
+              "Two pods on one host cannot publish the same host port; pick another",
+            );
+          } else {
+            hostPorts.set(key, [...published, { ip, at: portAt }]);
+          }
+        });
+      });
+    }
+  }
+  return out;
+}
+
+/** Whether two host addresses overlap: the same one, or either is every address. */
+function overlaps(a: string, b: string): boolean {
+  const any = (ip: string) => ip === "" || ip === "0.0.0.0" || ip === "::";
+  return a === b || any(a) || any(b);
+}
