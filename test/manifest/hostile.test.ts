@@ -149,7 +149,8 @@ describe("hostile input", () => {
       console.log(`hostile: ${name}: ${ms.toFixed(0)} ms`);
       for (const code of codes) expect(got).toContain(code);
       expect(result.pods).toEqual([]);
-      expect(ms).toBeLessThan(1000);
+      // A hang detector with room for a loaded CI machine; the printed times are the measure.
+      expect(ms).toBeLessThan(3000);
     });
   }
 
