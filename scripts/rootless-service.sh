@@ -9,6 +9,8 @@
 #   DIR/run       XDG_RUNTIME_DIR (no logind here to make /run/user/UID): runroot, tmp_dir,
 #                 the pause process's pid file, the socket DIR/run/podman/podman.sock
 #   DIR/service.pid, DIR/service.log, DIR/user (the user's name, for stop)
+#   DIR/work-*    scratch folders of test/e2e/rootless.test.ts (hostPath sources), so that
+#                 stop removes them too after a killed run
 # Root (the tests) can connect to the socket whatever its mode.
 #
 # start: creates the user if needed (idempotent), makes /dev/net/tun usable, writes the

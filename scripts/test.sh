@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test.sh (`npm test`): everything CI checks, in order.
 #   setup.sh -> build -> typecheck + lint -> an isolated Podman service in .tmp/test-XXXXXX
-#   (podman-service.sh) -> test images (test-image.sh) -> bun test "$@"
-# The service and its store are removed on exit, whatever happens; bun's exit code is ours.
+#   (podman-service.sh) -> test images (test-image.sh) -> as root, a rootless Podman
+#   service in .tmp/rootless-XXXXXX (rootless-service.sh) -> bun test "$@"
+# The services and their stores are removed on exit, whatever happens; bun's exit code is ours.
 #
 # Extra arguments go to `bun test`: `npm test -- test/support.test.ts`, `npm test -- -t ping`.
 # For quick local iterations (never in CI): KPLAY_SKIP_BUILD=1 and/or KPLAY_SKIP_CHECKS=1.
@@ -20,13 +21,13 @@ run_checks() {
   node_modules/.bin/deno check --no-lock --quiet src/main.ts
 }
 
-# A .tmp/test-* folder is stale when the test.sh that made it is gone (killed, machine
-# crash): its service may still run (setsid), or be dead with containers, mounts and
-# /run/netns entries left. podman-service.sh stop cleans up either way. A folder whose
-# owner is alive belongs to a concurrent run and is left alone.
+# A .tmp/test-* or .tmp/rootless-* folder is stale when the test.sh that made it is gone
+# (killed, machine crash): its service may still run (setsid), or be dead with containers,
+# mounts and /run/netns entries left. podman-service.sh / rootless-service.sh stop clean
+# up either way. A folder whose owner is alive belongs to a concurrent run and is left alone.
 reap_stale_dirs() {
   local d owner
-  for d in .tmp/test-*/; do
+  for d in .tmp/test-*/ .tmp/rootless-*/; do
     [[ -d "$d" ]] || continue
     d="${d%/}"
     owner="$(cat "$d/owner.pid" 2>/dev/null || true)"
@@ -35,7 +36,11 @@ reap_stale_dirs() {
       continue
     fi
     kplay_log "removing stale test folder $d"
-    bash scripts/podman-service.sh stop "$d" || kplay_log "warning: could not clean $d"
+    if [[ "$d" == .tmp/rootless-* ]]; then
+      bash scripts/rootless-service.sh stop "$d" || kplay_log "warning: could not clean $d"
+    else
+      bash scripts/podman-service.sh stop "$d" || kplay_log "warning: could not clean $d"
+    fi
   done
 }
 
@@ -59,8 +64,13 @@ dir="$(mktemp -d "$KPLAY_ROOT/.tmp/test-XXXXXX")"
 # Written before anything else, so a run killed from here on is recognisable as stale.
 echo $$ >"$dir/owner.pid"
 
+rootless_dir=""
 # shellcheck disable=SC2317 # called by the EXIT trap
 stop_service() {
+  if [[ -n "$rootless_dir" ]]; then
+    bash scripts/rootless-service.sh stop "$rootless_dir" ||
+      kplay_log "warning: cleanup of $rootless_dir failed"
+  fi
   bash scripts/podman-service.sh stop "$dir" || kplay_log "warning: cleanup of $dir failed"
 }
 # EXIT covers normal ends and errors; INT/TERM are turned into an exit so EXIT runs once.
@@ -70,6 +80,18 @@ trap 'exit 143' TERM
 
 url="$(bash scripts/podman-service.sh start "$dir")"
 bash scripts/test-image.sh "$dir"
+
+# The rootless Podman kplay's users run (test/e2e/rootless.test.ts): as the user
+# kplay-rootless, which only root can create and switch to. About 1 s with its image.
+if ((EUID == 0)); then
+  rootless_dir="$(mktemp -d "$KPLAY_ROOT/.tmp/rootless-XXXXXX")"
+  echo $$ >"$rootless_dir/owner.pid"
+  rootless_url="$(bash scripts/rootless-service.sh start "$rootless_dir")"
+  export KPLAY_TEST_ROOTLESS_URL="$rootless_url"
+else
+  kplay_log "not root: no rootless Podman service, test/e2e/rootless.test.ts is skipped"
+  unset KPLAY_TEST_ROOTLESS_URL
+fi
 
 export KPLAY_TEST_URL="$url"
 export KPLAY_TEST_PODMAN_DIR="$dir"

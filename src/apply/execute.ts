@@ -72,7 +72,7 @@ export async function createPod(
     // A signal that arrived during the last request still asks for the rollback kplay announced.
     if (options.signal?.aborted) throw new PlayError("Interrupted");
   } catch (cause) {
-    const detailed = await explainFailure(client, cause, state.containers);
+    const detailed = await explainFailure(client, cause, state.containers, plan.name);
     if (options.keepOnError) throw new PodPlayFailed(plan.name, detailed, [], [], true);
     const { removed, leftovers } = await journal.rollback(client, options.hostFs);
     throw new PodPlayFailed(plan.name, detailed, removed, leftovers, false);
@@ -180,10 +180,17 @@ export async function explainFailure(
   client: PodmanClient,
   cause: unknown,
   containers: readonly PlayedContainer[],
+  pod?: string,
 ): Promise<unknown> {
   if (!(cause instanceof PodmanApiError)) return cause;
   let detail = cause.detail;
   for (const c of containers) detail = detail.split(c.id).join(`"${c.name}"`);
+  // The infra container fails first when a port cannot be bound: name it too.
+  const infra =
+    pod && /[0-9a-f]{64}/.test(detail)
+      ? (await inspectPod(client, pod).catch(() => undefined))?.InfraContainerID
+      : undefined;
+  if (infra) detail = detail.split(infra).join(`the infra container of pod "${pod}"`);
   const failedInit = containers.find((c) => c.init && cause.detail.includes(c.id));
   if (failedInit) {
     const logs = await tailLogs(client, failedInit.name, 10).catch(() => "");

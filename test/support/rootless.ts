@@ -7,10 +7,9 @@
  *
  * Independent of the rootful test service: nothing here reads KPLAY_TEST_URL.
  */
-import { chownSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { repoRoot } from "./env.ts";
-import { type KplayRuntime, kplayCommand } from "./kplay.ts";
 import { type RunResult, runCommand } from "./process.ts";
 
 export const ROOTLESS_ENV = "KPLAY_TEST_ROOTLESS_URL";
@@ -161,28 +160,57 @@ export async function rootlessCgroupVersion(): Promise<string> {
 }
 
 export interface RunRootlessOptions {
-  /** Default "bin": dist/kplay, built by `npm test` before the tests run. */
-  readonly runtime?: KplayRuntime;
   /** Default 120 s. */
   readonly timeoutMs?: number;
 }
 
 /**
- * Runs kplay (as root, as the tests do) against the rootless service: CONTAINER_HOST is
- * its URL, CONTAINER_CONNECTION is dropped. Never throws for a non-zero exit.
+ * A copy of the compiled kplay the rootless user can run: the checkout (and dist/) may not
+ * be traversable by that user, DIR is (0711).
+ */
+function kplayForUser(): string {
+  const bin = `${rootlessDir()}/kplay`;
+  if (!existsSync(bin)) {
+    copyFileSync(`${repoRoot}/dist/kplay`, bin);
+    chmodSync(bin, 0o755);
+  }
+  return bin;
+}
+
+/**
+ * Runs kplay as a rootless user does: as the user kplay-rootless, with its HOME and
+ * XDG_RUNTIME_DIR and no CONTAINER_HOST, so kplay finds the socket where it looks by default
+ * ($XDG_RUNTIME_DIR/podman/podman.sock) and creates hostPaths as that user. Never throws
+ * for a non-zero exit.
  */
 export function runKplayRootless(
   args: readonly string[],
   options: RunRootlessOptions = {},
 ): Promise<RunResult> {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    CONTAINER_HOST: requiredUrl(),
-  };
-  delete env.CONTAINER_CONNECTION;
-  return runCommand([...kplayCommand(options.runtime ?? "bin"), ...args], {
-    cwd: repoRoot,
-    env,
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-  });
+  const dir = rootlessDir();
+  const user = rootlessUser().name;
+  requiredUrl();
+  return runCommand(
+    [
+      "setpriv",
+      "--reuid",
+      user,
+      "--regid",
+      user,
+      "--init-groups",
+      "env",
+      "-i",
+      `HOME=${dir}/home`,
+      `XDG_RUNTIME_DIR=${dir}/run`,
+      `USER=${user}`,
+      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      "LANG=C.UTF-8",
+      kplayForUser(),
+      ...args,
+    ],
+    {
+      cwd: "/",
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    },
+  );
 }
