@@ -19,13 +19,30 @@ const onSignal = (signal: string) => {
 process.on("SIGINT", () => onSignal("SIGINT"));
 process.on("SIGTERM", () => onSignal("SIGTERM"));
 
+/**
+ * A reader that stops early (`kplay ps | head -1`) closes the pipe: the work is done, so
+ * leave quietly instead of with a stack trace. Node reports it as an event, Deno throws.
+ */
+const isBrokenPipe = (e: unknown) => (e as { code?: string } | null)?.code === "EPIPE";
+process.stdout.on("error", (e) => {
+  if (isBrokenPipe(e)) process.exit(0);
+});
+const write = (stream: NodeJS.WriteStream, text: string) => {
+  try {
+    stream.write(text);
+  } catch (e) {
+    if (isBrokenPipe(e)) process.exit(0);
+    throw e;
+  }
+};
+
 const code = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   stdoutIsTTY: Boolean(process.stdout.isTTY),
   stderrIsTTY: Boolean(process.stderr.isTTY),
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => write(process.stdout, text),
+  stderr: (text) => write(process.stderr, text),
   readFile: (path) => readFileSync(path),
   readStdin: () => readFileSync(0),
   signal: controller.signal,

@@ -1,10 +1,12 @@
+import pkg from "../../../package.json" with { type: "json" };
 import { readVersion } from "../../podman/version.ts";
 import { detectRuntime } from "../../transport/index.ts";
 import { connect } from "../connect.ts";
 import { type CliIo, EXIT_OK } from "../io.ts";
 import { type OutputFormat, renderData } from "../render.ts";
 
-export const KPLAY_VERSION = "0.1.0";
+/** kplay's version: package.json's, inlined by the bundler. */
+export const KPLAY_VERSION: string = pkg.version;
 
 /** `kplay version`: kplay's version and, when reachable, Podman's. Never fails on Podman. */
 export async function runVersion(
