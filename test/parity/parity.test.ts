@@ -28,7 +28,7 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `parity: ${compared} cases compared, ${skipped.length} corpus files Podman refuses (kplay played or refused each with a diagnostic), ${seconds} s`,
+    `parity: ${compared} cases compared, ${skipped.length} corpus files Podman refuses (kplay played each or refused it before creating anything), ${seconds} s`,
   );
 });
 
