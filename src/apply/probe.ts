@@ -4,6 +4,8 @@
  * every probed port on 127.0.0.1), so the image needs no curl or nc; exec runs through
  * libpod's exec API.
  */
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { connect as netConnect } from "node:net";
 import type { PlannedProbe } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
@@ -49,16 +51,8 @@ export async function runProbe(
     const g = h.httpGet;
     const host = target.host.includes(":") ? `[${target.host}]` : target.host;
     const url = `${g.scheme.toLowerCase()}://${host}:${target.port}${g.path.startsWith("/") ? "" : "/"}${g.path}`;
-    const res = await fetch(url, {
-      headers: Object.fromEntries(g.headers.map((x) => [x.name, x.value])),
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await res.body?.cancel();
-    // The kubelet counts 200-399 as success.
-    return res.status >= 200 && res.status < 400
-      ? { ok: true }
-      : { ok: false, reason: `HTTP probe answered ${res.status}` };
+    const headers = Object.fromEntries(g.headers.map((x) => [x.name, x.value]));
+    return await httpProbe(url, headers, timeoutMs);
   } catch (e) {
     return { ok: false, reason: describe(e) };
   }
@@ -72,6 +66,38 @@ function describe(e: unknown): string {
   return code
     ? `probe failed: ${code}`
     : `probe failed: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+/**
+ * One GET through node:http(s) rather than fetch: Bun's and Deno's fetch send it to
+ * HTTP_PROXY when that is set, and a proxy cannot reach the host's 127.0.0.1. As the kubelet
+ * does, an HTTPS probe does not verify the certificate, and a redirect is an answer.
+ */
+function httpProbe(
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const send = url.startsWith("https:") ? httpsRequest : httpRequest;
+    const req = send(url, { headers, agent: false, rejectUnauthorized: false }, (res) => {
+      const status = res.statusCode ?? 0;
+      // The kubelet counts 200-399 as success.
+      finish(
+        status >= 200 && status < 400
+          ? { ok: true }
+          : { ok: false, reason: `HTTP probe answered ${status}` },
+      );
+    });
+    const timer = setTimeout(() => finish({ ok: false, reason: "probe timed out" }), timeoutMs);
+    function finish(r: ProbeResult): void {
+      clearTimeout(timer);
+      req.destroy();
+      resolve(r);
+    }
+    req.on("error", (e) => finish({ ok: false, reason: describe(e) }));
+    req.end();
+  });
 }
 
 function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {

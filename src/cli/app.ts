@@ -32,10 +32,42 @@ function str(value: unknown): string | undefined {
  */
 const DASHED_BOOLEANS = new Set(["--keep-on-error"]);
 
-/** Gives dashed boolean flags an explicit value, up to a `--`. */
-function withBooleanValues(args: readonly string[]): string[] {
+/**
+ * mri (inside cac) reads a lone `-` as an option with an empty name: it is dropped, and the
+ * word after it is taken as that option's value. It stands for stdin, so it travels under a
+ * name mri leaves alone and is turned back into `-` by `files()`.
+ */
+const STDIN_ARG = "\u0000stdin";
+
+/**
+ * Flags with an optional value (`--wait[=DURATION]`, `--start[=BOOL]`): mri gives them the
+ * next word whatever it is, so `play --wait pod.yaml` would wait for "pod.yaml". The next
+ * word is theirs only when it is a value of theirs.
+ */
+const OPTIONAL_VALUES: Record<string, (word: string) => boolean> = {
+  "--wait": (w) => /^(\d+(\.\d+)?(ms|s|m|h))+$|^\d+$/.test(w),
+  "--start": (w) => w === "true" || w === "false",
+};
+
+/**
+ * Rewrites the words mri would misread, up to a `--`: dashed boolean flags and optional-value
+ * flags not followed by a value get an explicit one, and a lone `-` is hidden from mri.
+ */
+function forMri(args: readonly string[]): string[] {
   const end = args.indexOf("--");
-  return args.map((a, i) => ((end < 0 || i < end) && DASHED_BOOLEANS.has(a) ? `${a}=true` : a));
+  return args.map((a, i) => {
+    if (end >= 0 && i >= end) return a;
+    if (DASHED_BOOLEANS.has(a)) return `${a}=true`;
+    const accepts = OPTIONAL_VALUES[a];
+    const next = args[i + 1];
+    if (accepts && (next === undefined || next === "--" || !accepts(next))) return `${a}=true`;
+    return a === "-" ? STDIN_ARG : a;
+  });
+}
+
+/** The file arguments as the user wrote them (`-` for stdin). */
+function files(list: readonly string[]): string[] {
+  return list.map((f) => (f === STDIN_ARG ? "-" : f));
 }
 
 /**
@@ -86,16 +118,16 @@ export async function runCli(
     )
     .option("--strict", "Treat warnings (ignored fields) as errors")
     .option("-q, --quiet", "Print nothing on success")
-    .action((files: string[], o: Options) => {
+    .action((args: string[], o: Options) => {
       const c = common(o);
       const infra = str(o.infraImage);
       const wait =
         o.wait === undefined || o.wait === false
           ? undefined
-          : o.wait === true
+          : o.wait === true || o.wait === "true"
             ? DEFAULT_WAIT_MS
             : parseDuration(String(o.wait));
-      result = runPlay(io, files, {
+      result = runPlay(io, files(args), {
         ...withUrl(c),
         start: bool(o.start, true),
         replace: bool(o.replace, false),
@@ -109,8 +141,8 @@ export async function runCli(
     .command("down [...files]", "Stop and remove the pods the files describe")
     .option("--strict", "Treat warnings as errors")
     .option("-q, --quiet", "Print nothing on success")
-    .action((files: string[], o: Options) => {
-      result = runDown(io, files, withUrl(common(o)));
+    .action((args: string[], o: Options) => {
+      result = runDown(io, files(args), withUrl(common(o)));
     });
 
   cli
@@ -121,9 +153,9 @@ export async function runCli(
     .option("--start [bool]", "Include the start step", { default: true })
     .option("--infra-image <image>", "Image for the infra (pause) container")
     .option("--strict", "Treat warnings as errors")
-    .action((files: string[], o: Options) => {
+    .action((args: string[], o: Options) => {
       const infra = str(o.infraImage);
-      result = runPlan(io, files, {
+      result = runPlan(io, files(args), {
         strict: bool(o.strict, false),
         start: bool(o.start, true),
         ...(infra ? { infraImage: infra } : {}),
@@ -133,8 +165,8 @@ export async function runCli(
   cli
     .command("validate [...files]", "Check the files; print diagnostics, or nothing and exit 0")
     .option("--strict", "Treat warnings as errors")
-    .action((files: string[], o: Options) => {
-      result = runValidate(io, files, {
+    .action((args: string[], o: Options) => {
+      result = runValidate(io, files(args), {
         strict: bool(o.strict, false),
         output: parseFormat(o.output),
       });
@@ -172,7 +204,7 @@ export async function runCli(
   cli.version(KPLAY_VERSION, "--version");
 
   try {
-    const parsed = cli.parse(["kplay", "kplay", ...withBooleanValues(args)], { run: false });
+    const parsed = cli.parse(["kplay", "kplay", ...forMri(args)], { run: false });
     if (parsed.options.help || parsed.options.version) return EXIT_OK;
     if (!cli.matchedCommand) {
       const what = args[0] === undefined ? "No command given" : `Unknown command "${args[0]}"`;
