@@ -18,10 +18,10 @@ export interface Checked {
  */
 export function checkInputs(io: CliIo, files: readonly string[], strict: boolean): Checked {
   const result = loadManifests(readInputs(io, files), { strict });
-  const diagnostics = hasErrors(result.diagnostics)
-    ? result.diagnostics
-    : [...result.diagnostics, ...checkPlannable(result.pods)];
-  return { pods: result.pods, diagnostics, texts: result.texts };
+  // The planner's refusals of the valid pods are reported too, so one run shows every problem.
+  const refusals = checkPlannable(result.validPods);
+  const diagnostics = [...result.diagnostics, ...refusals];
+  return { pods: refusals.length > 0 ? [] : result.pods, diagnostics, texts: result.texts };
 }
 
 /** The outcome of reading and validating the command's files. */

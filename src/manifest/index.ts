@@ -26,6 +26,8 @@ export interface LoadOptions {
 export interface LoadResult {
   /** Valid Pods, in input order (file order, then document order). Empty if any error. */
   readonly pods: PodDocument[];
+  /** The Pods that are valid themselves, even when other documents have errors. */
+  readonly validPods: PodDocument[];
   /** Every problem found across all files and documents, in input order. */
   readonly diagnostics: Diagnostic[];
   /** Decoded text per file name, so diagnostics can be rendered with a source frame. */
@@ -69,7 +71,7 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
   }
   if (!hasErrors(diagnostics)) diagnostics.push(...checkAcrossPods(pods));
   if (options.strict === true) diagnostics = strictify(diagnostics);
-  return { pods: hasErrors(diagnostics) ? [] : pods, diagnostics, texts };
+  return { pods: hasErrors(diagnostics) ? [] : pods, validPods: pods, diagnostics, texts };
 }
 
 /** Sorts one file's diagnostics (from index `first` on) into source order; the sort is stable. */

@@ -1,5 +1,8 @@
 /** The planner's refusals, as diagnostics pointing at the manifest, and planPod's guard. */
 import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isDiagnosticCode } from "../../src/diagnostics/codes.ts";
 import { loadManifests } from "../../src/manifest/index.ts";
 import { checkPlannable, planPods } from "../../src/plan/index.ts";
 
@@ -154,4 +157,11 @@ describe("checkPlannable", () => {
     );
     expect(checkPlannable(pods)).toEqual([]);
   });
+});
+
+test("every code the planner reports is in the closed list of diagnostic codes", () => {
+  const source = readFileSync(join(import.meta.dir, "../../src/plan/checks.ts"), "utf8");
+  const codes = [...source.matchAll(/"([a-z]+(?:-[a-z]+)+)",/g)].map((m) => m[1] ?? "");
+  expect(codes.length).toBeGreaterThan(5);
+  expect(codes.filter((c) => !isDiagnosticCode(c))).toEqual([]);
 });

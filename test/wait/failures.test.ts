@@ -125,7 +125,10 @@ test("a container that exits 7 under restartPolicy Never: exit 1 with the code a
     exitCode: 1,
   });
   expect(run.ms).toBeLessThan(10_000);
-  expect(await stateOf("wait-exit-app")).toMatchObject({ Status: "exited", ExitCode: 7 });
+  const state = (await stateOf("wait-exit-app")) as { Status: string; ExitCode: number };
+  // Podman 4.3 reports an exited container of a pod as "exited" or, once cleaned up, "stopped".
+  expect(["exited", "stopped"]).toContain(state.Status);
+  expect(state.ExitCode).toBe(7);
 });
 
 test("a failing init container: exit 1 with its name, code 3 and last lines; rolled back", async () => {

@@ -1,0 +1,36 @@
+/** One run reports every problem: validation errors in one file, planner refusals in another. */
+import { expect, test } from "bun:test";
+import type { CliIo } from "../../src/cli/io.ts";
+import { checkInputs } from "../../src/cli/load.ts";
+
+const files: Record<string, string> = {
+  "/in/bad.yaml":
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec:\n  containers: [{name: a, image: i, imagePulPolicy: Never}]\n",
+  "/in/refused.yaml":
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: r}\nspec:\n  containers:\n    - name: a\n      image: i\n      volumeMounts: [{name: v, mountPath: /v, subPath: ../x}]\n  volumes: [{name: v, emptyDir: {}}]\n",
+};
+
+const io: CliIo = {
+  env: {},
+  cwd: "/in",
+  stdoutIsTTY: false,
+  stderrIsTTY: false,
+  stdout: () => {},
+  stderr: () => {},
+  readFile: (path) => {
+    const text = files[path];
+    if (text === undefined) throw Object.assign(new Error("missing"), { code: "ENOENT" });
+    return new TextEncoder().encode(text);
+  },
+  readStdin: () => new Uint8Array(),
+  signal: new AbortController().signal,
+};
+
+test("validation errors do not hide the planner's refusals of other files", () => {
+  const checked = checkInputs(io, ["bad.yaml", "refused.yaml"], false);
+  expect(checked.diagnostics.map((d) => `${d.span?.file}:${d.span?.line} ${d.code}`)).toEqual([
+    "bad.yaml:5 unknown-field",
+    "refused.yaml:8 unsafe-sub-path",
+  ]);
+  expect(checked.pods).toEqual([]);
+});
