@@ -11,6 +11,7 @@ import type { PlannedProbe } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { decodeLogStream } from "../podman/logs.ts";
 import type { PodInspect } from "../podman/objects.ts";
+import { grpcHealthCheck } from "./grpc-probe.ts";
 
 /** Pass, or fail with the reason the user will read on timeout. */
 export type ProbeResult = { ok: true } | { ok: false; reason: string };
@@ -39,7 +40,15 @@ export async function runProbe(
   const timeoutMs = probe.timeoutSeconds * 1000;
   try {
     if ("exec" in h) return await execProbe(client, container, h.exec.command, timeoutMs);
-    if ("grpc" in h) return { ok: false, reason: "grpc probes are not run by kplay yet" };
+    if ("grpc" in h) {
+      const target = publishedPort(pod, h.grpc.port);
+      if (!target)
+        return {
+          ok: false,
+          reason: `port ${h.grpc.port} is not published on the host, so kplay cannot reach it`,
+        };
+      return await grpcHealthCheck(target.host, target.port, h.grpc.service, timeoutMs);
+    }
     const port = "httpGet" in h ? h.httpGet.port : h.tcpSocket.port;
     const target = publishedPort(pod, port);
     if (!target)

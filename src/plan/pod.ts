@@ -26,8 +26,8 @@ function portMappings(pod: Pod): object[] {
       });
     }
   }
-  // kplay's own prober (play --wait) reaches httpGet and tcpSocket probes from the host: a
-  // probed port without a hostPort gets a free port on 127.0.0.1 only (host_port 0).
+  // kplay's own prober (play --wait, ps) reaches httpGet, tcpSocket and grpc probes from the
+  // host: a probed port without a hostPort gets a free port on 127.0.0.1 only (host_port 0).
   for (const c of all) {
     for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe]) {
       const h = probe && probeHandler(c, probe);
@@ -37,7 +37,9 @@ function portMappings(pod: Pod): object[] {
           ? h.handler.httpGet.port
           : "tcpSocket" in h.handler
             ? h.handler.tcpSocket.port
-            : undefined;
+            : "grpc" in h.handler
+              ? h.handler.grpc.port
+              : undefined;
       if (port === undefined || published.has(port)) continue;
       published.add(port);
       out.push({ container_port: port, host_port: 0, host_ip: "127.0.0.1", protocol: "tcp" });
