@@ -102,6 +102,15 @@ unset CONTAINER_HOST CONTAINER_CONNECTION
 
 # Not `exec`: the EXIT trap must still run. 120 s per test: a cold first pod also
 # builds the pause image; init containers under podman kube play wait ~20 s (measured).
-status=0
-node_modules/.bin/bun test --timeout 120000 "$@" || status=$?
+log="$dir/bun-test.log"
+set +e
+node_modules/.bin/bun test --timeout 120000 "$@" 2>&1 | tee "$log"
+status="${PIPESTATUS[0]}"
+set -e
+# bun ends with " N pass" and " N fail" on two lines; CI reads the one-line form.
+passed="$(sed -n 's/^ \([0-9][0-9]*\) pass$/\1/p' "$log" | tail -n 1)"
+failed="$(sed -n 's/^ \([0-9][0-9]*\) fail$/\1/p' "$log" | tail -n 1)"
+if [[ -n "$passed" ]]; then
+  printf '%s passed, %s failed\n' "$passed" "${failed:-0}"
+fi
 exit "$status"
