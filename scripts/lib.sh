@@ -170,3 +170,13 @@ kplay_build_images() {
     kplay_log "built image $entry"
   fi
 }
+
+# kplay_unmount_under DIR: unmount everything mounted at or below DIR (overlay merged dirs,
+# shm tmpfs, bind mounts), deepest first; lazily if busy. /proc/mounts escapes spaces as
+# \040: our folders have none.
+kplay_unmount_under() {
+  local dir="$1" m
+  while read -r m; do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || kplay_log "warning: could not unmount $m"
+  done < <(awk -v d="$dir" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r)
+}

@@ -159,12 +159,8 @@ stop() {
     kill -KILL "$p" 2>/dev/null || true
   done
 
-  # Unmount leftovers (overlay merged dirs, shm tmpfs, the overlay home bind mount),
-  # deepest first; lazily if busy. /proc/mounts escapes spaces as \040: DIR has none.
-  local m
-  while read -r m; do
-    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || kplay_log "warning: could not unmount $m"
-  done < <(awk -v d="$dir" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r)
+  # Unmount leftovers (overlay merged dirs, shm tmpfs, the overlay home bind mount).
+  kplay_unmount_under "$dir"
 
   rm -rf "$dir"
 }

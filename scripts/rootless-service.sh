@@ -294,10 +294,7 @@ stop() {
   kill_dir_pids
   # Rootless mounts live in the user namespace's own mount namespace, which ends with its
   # last process; a fuse-overlayfs or shm mount seen by the host would be a leftover.
-  local m
-  while read -r m; do
-    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || kplay_log "warning: could not unmount $m"
-  done < <(awk -v d="$dir" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r)
+  kplay_unmount_under "$dir"
   # As root: the store's files belong to the user and to its subordinate ids.
   rm -rf "$dir"
 }

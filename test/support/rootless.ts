@@ -74,31 +74,38 @@ export function mkdirForRootless(path: string): void {
 }
 
 /**
+ * Wraps a command so it runs as the rootless user with the service's environment (the same
+ * as `as_user` in scripts/rootless-service.sh): its HOME and XDG_RUNTIME_DIR, nothing else.
+ */
+function asRootlessUser(cmd: readonly string[]): string[] {
+  const dir = rootlessDir();
+  const user = rootlessUser().name;
+  return [
+    "setpriv",
+    "--reuid",
+    user,
+    "--regid",
+    user,
+    "--init-groups",
+    "env",
+    "-i",
+    `HOME=${dir}/home`,
+    `XDG_RUNTIME_DIR=${dir}/run`,
+    `USER=${user}`,
+    `LOGNAME=${user}`,
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "LANG=C.UTF-8",
+    ...cmd,
+  ];
+}
+
+/**
  * Runs the podman CLI as the rootless user, with the service's environment (the same as
  * `as_user` in scripts/rootless-service.sh). Never throws for a non-zero exit.
  */
 export function rootlessPodman(args: readonly string[]): Promise<RunResult> {
-  const dir = rootlessDir();
-  const user = rootlessUser().name;
   return runCommand(
-    [
-      "setpriv",
-      "--reuid",
-      user,
-      "--regid",
-      user,
-      "--init-groups",
-      "env",
-      "-i",
-      `HOME=${dir}/home`,
-      `XDG_RUNTIME_DIR=${dir}/run`,
-      `USER=${user}`,
-      `LOGNAME=${user}`,
-      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-      "LANG=C.UTF-8",
-      "podman",
-      ...args,
-    ],
+    asRootlessUser(["podman", ...args]),
     // Its cwd must be readable by the user: the repository may not be.
     { cwd: "/" },
   );
@@ -187,30 +194,9 @@ export function runKplayRootless(
   args: readonly string[],
   options: RunRootlessOptions = {},
 ): Promise<RunResult> {
-  const dir = rootlessDir();
-  const user = rootlessUser().name;
   requiredUrl();
-  return runCommand(
-    [
-      "setpriv",
-      "--reuid",
-      user,
-      "--regid",
-      user,
-      "--init-groups",
-      "env",
-      "-i",
-      `HOME=${dir}/home`,
-      `XDG_RUNTIME_DIR=${dir}/run`,
-      `USER=${user}`,
-      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-      "LANG=C.UTF-8",
-      kplayForUser(),
-      ...args,
-    ],
-    {
-      cwd: "/",
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    },
-  );
+  return runCommand(asRootlessUser([kplayForUser(), ...args]), {
+    cwd: "/",
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
 }
