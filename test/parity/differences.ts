@@ -60,7 +60,7 @@ export const DIFFERENCES: readonly Difference[] = [
   {
     id: "published-ports",
     reason:
-      "Kubernetes publishes only ports with a hostPort, and none of a hostNetwork pod (its ports are the host's); kplay also publishes each httpGet/tcpSocket-probed port on a free 127.0.0.1 port for its own prober; Podman 4.3 publishes every containerPort on the same host port",
+      "Kubernetes publishes only ports with a hostPort, and none of a hostNetwork pod (its ports are the host's); kplay also publishes each httpGet/tcpSocket/grpc-probed port on a free 127.0.0.1 port for its own prober; Podman 4.3 publishes every containerPort on the same host port",
     apply: (p) => {
       const declared = new Set<string>();
       const probed = new Set<number>();
@@ -73,7 +73,7 @@ export const DIFFERENCES: readonly Difference[] = [
           );
         }
         for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe].map(obj)) {
-          const raw = obj(probe.httpGet).port ?? obj(probe.tcpSocket).port;
+          const raw = obj(probe.httpGet).port ?? obj(probe.tcpSocket).port ?? obj(probe.grpc).port;
           const named =
             typeof raw === "string" ? ports.find((x) => x.name === raw)?.containerPort : undefined;
           const port = typeof raw === "number" ? raw : named;

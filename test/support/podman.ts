@@ -37,7 +37,9 @@ export function podman(args: readonly string[]): Promise<RunResult> {
       join(dir, "tmp"),
       ...args,
     ],
-    { env },
+    // The store's folder as cwd: `podman kube play` resolves a relative hostPath against its
+    // working directory, and must not create folders in the checkout.
+    { env, cwd: dir },
   );
 }
 
