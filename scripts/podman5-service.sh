@@ -13,10 +13,11 @@
 #   socket        DIR/rootfs/kplay/podman.sock (on disk, so the host reaches it)
 #
 # How it runs: `unshare --mount --pid --fork` gives a private mount namespace (its own /proc,
-# /sys, /dev, tmpfs /run and /tmp, the chroot folder bind-mounted onto itself for runc's
-# pivot_root) and a private PID namespace whose init is catatonit inside the chroot:
+# /sys, /dev, tmpfs /run and /tmp; the chroot folder bind-mounted onto itself and made the
+# namespace's root with pivot_root, see __ns-init) and a private PID namespace whose init
+# is catatonit inside the chroot:
 #   unshare -m -p -f -- podman5-service.sh __ns-init ROOT SHARE \
-#     -> chroot ROOT catatonit -- podman system service --time=0 unix:///kplay/podman.sock
+#     -> pivot_root into ROOT, catatonit -- podman system service --time=0 unix:///kplay/podman.sock
 # Killing that init ends every process of the namespace (service, conmons, containers) and
 # with them every mount: nothing of it can outlive `stop`. The network namespace is the
 # host's (a hostPort on 127.0.0.1 must be reachable from the host), so the chroot gets its
@@ -28,17 +29,18 @@
 # The rootfs tarball is cached outside the repository (KPLAY_CACHE_DIR, default
 # /var/cache/kplay): podman5-trixie-rootfs.tar.zst plus a .stamp naming the recipe. A missing
 # or stale cache is rebuilt with debootstrap from the Debian mirror the host's apt uses
-# (~35 s, needs the packages of scripts/setup.sh); extraction takes under a second.
+# (~30-40 s, needs the packages of scripts/setup.sh); extracting it takes 1-3 s.
 #
 # start:  (re)builds the cache if needed, extracts it into DIR/rootfs, writes the chroot's
 #         containers.conf and networks/podman.json, starts the service, waits (20 s at most)
 #         for GET /_ping, imports localhost/busybox:test (scripts/lib.sh), prints
 #         unix://DIR/rootfs/kplay/podman.sock and the timings (stderr). Idempotent while
 #         the service answers; a DIR left by a killed run is cleaned first.
-# stop:   SIGKILLs and removes every pod, container and volume (podman CLI inside the
-#         namespace, or in a fresh one if the service is dead), kills the namespace, removes
-#         what lives in the host's network namespace (bridge, nftables rules), releases the
-#         slot, deletes DIR. No-op if DIR is gone; refuses a DIR that was never one of ours.
+# stop:   SIGKILLs the namespace (service, conmons, containers: everything in it), lets the
+#         CLI remove the pods in a fresh namespace (their cgroups on the host), removes what
+#         lives in the host's network namespace (bridge, nftables rules), releases the slot,
+#         deletes DIR. The same whether the service runs or died (a killed run, a crash).
+#         No-op if DIR is gone; refuses a DIR that was never one of ours. About 1 s.
 # status: exit 0 if the service of DIR answers.
 #
 # A look around by hand (PID = DIR/service.pid):
@@ -50,9 +52,11 @@ set -euo pipefail
 
 SCRIPT="$KPLAY_ROOT/scripts/podman5-service.sh"
 SUITE=trixie
-# podman pulls conmon, containers-common and netavark in as dependencies; netavark's
-# nftables driver runs `nft`; catatonit is both the infra (pause) image's init and ours.
-PACKAGES=(podman runc catatonit nftables)
+# podman pulls conmon and containers-common in as dependencies. netavark by name: apt
+# otherwise satisfies containers-common's container-network-stack with the CNI plugins
+# (54 MB, unused). netavark's nftables driver runs `nft`; catatonit is both the infra
+# (pause) image's init and our namespace's.
+PACKAGES=(podman runc catatonit netavark nftables)
 # Bump when the way the rootfs is made changes: the cache is rebuilt when the stamp differs.
 RECIPE="kplay podman5 rootfs v1: debootstrap --variant=minbase $SUITE + ${PACKAGES[*]} (no recommends), trimmed"
 CACHE_DIR="${KPLAY_CACHE_DIR:-/var/cache/kplay}"
@@ -108,7 +112,16 @@ if [[ "${1:-}" == __ns-init ]]; then
   mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/tmp"
   mkdir -p "$root$share"
   mount --bind "$share" "$root$share"
-  exec chroot "$root" /usr/bin/catatonit -- /usr/bin/env -i "${CHROOT_ENV[@]}" "$@"
+  # pivot_root, not chroot: the chroot folder must become the ROOT MOUNT of the namespace.
+  # A process that joins a mount namespace (setns) gets that namespace's root mount as its
+  # root, and runc's pivot_root in a container's namespace only swaps the calling process's
+  # root. Under a mere chroot, every `podman exec` (and so every exec probe) ran in the
+  # host's root filesystem instead of the container's (measured: `ls /` listed the host's).
+  cd "$root"
+  pivot_root . .
+  umount -l .
+  cd /
+  exec /usr/bin/catatonit -- /usr/bin/env -i "${CHROOT_ENV[@]}" "$@"
 fi
 # ---------------------------------------------------------------------------------------
 
@@ -129,7 +142,7 @@ kindfile="$dir/kind"
 
 ((EUID == 0)) || kplay_die "podman5-service.sh runs as root (chroot, namespaces, a bridge network)"
 
-# The pid in DIR/service.pid if it is alive and still the init of our chroot: catatonit
+# The pid in DIR/service.pid if it is alive and still the init of our namespace: catatonit
 # whose root directory is DIR/rootfs.
 service_pid() {
   local pid
@@ -137,8 +150,21 @@ service_pid() {
   pid="$(<"$pidfile")"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == catatonit ]] || return 1
-  [[ "$(readlink "/proc/$pid/root" 2>/dev/null)" == "$root" ]] || return 1
+  # Its root is DIR/rootfs (pivot_root'ed, so readlink shows "/"): compare the files.
+  [[ "/proc/$pid/root/kplay" -ef "$root/kplay" ]] || return 1
   printf '%s\n' "$pid"
+}
+
+# The host pids of every catatonit whose root is DIR/rootfs: the inits of this DIR's
+# namespaces. Builtins only (a fork per process would cost seconds on a busy host).
+namespace_inits() {
+  local p comm
+  [[ -d "$root/kplay" ]] || return 0
+  for p in /proc/[0-9]*; do
+    read -r comm <"$p/comm" 2>/dev/null || continue
+    [[ "$comm" == catatonit && "$p/root/kplay" -ef "$root/kplay" ]] && printf '%s\n' "${p#/proc/}"
+  done
+  return 0
 }
 
 # p5 ARGS...: the chroot's podman CLI, in the service's namespaces (same store, same /run).
@@ -160,27 +186,6 @@ p5_import_stdin() {
     done
   fi
   p5 "$@"
-}
-
-# ns_pids PID [helpers]: the pids (host numbering) of the processes in the PID namespace
-# whose init is PID. With `helpers`: only conmon and `podman ... container cleanup`, the
-# processes a removal should not race with.
-ns_pids() {
-  local init="$1" only="${2:-}" ns p comm
-  ns="$(readlink "/proc/$init/ns/pid" 2>/dev/null)" || return 0
-  for p in /proc/[0-9]*; do
-    p="${p#/proc/}"
-    [[ "$(readlink "/proc/$p/ns/pid" 2>/dev/null)" == "$ns" ]] || continue
-    if [[ "$only" == helpers ]]; then
-      comm="$(cat "/proc/$p/comm" 2>/dev/null)" || continue
-      if [[ "$comm" == podman ]]; then
-        tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q ' container cleanup ' || continue
-      elif [[ "$comm" != conmon ]]; then
-        continue
-      fi
-    fi
-    printf '%s\n' "$p"
-  done
 }
 
 # --------------------------------------------------------------------------- the cache
@@ -244,15 +249,17 @@ build_cache() {
     kplay_die "debootstrap $SUITE from $mirror failed (log above)"
   fi
   # apt needs /proc; a private mount namespace drops that mount whatever happens.
+  # shellcheck disable=SC2016 # expanded by the inner sh
   if ! unshare --mount -- sh -c '
-      mount -t proc proc "$1/proc" &&
-      chroot "$1" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 \
+      r="$1" && shift && mount -t proc proc "$r/proc" &&
+      chroot "$r" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 \
         apt-get install -y -q --no-install-recommends "$@"' sh "$r" "${PACKAGES[@]}" >>"$log" 2>&1; then
     tail -n 20 "$log" >&2
     rm -rf "$build"
     kplay_die "apt-get install ${PACKAGES[*]} in the $SUITE chroot failed (log above)"
   fi
   local version
+  # shellcheck disable=SC2016 # a dpkg-query format, not a shell expansion
   version="$(chroot "$r" dpkg-query -W -f='${Version}' podman)"
   # ~480 MB -> ~185 MB: package caches and lists, documentation, and podman's own test
   # helper (podman-testing, 36 MB).
@@ -349,7 +356,9 @@ net_cleanup() {
   if [[ -n "$batch" ]]; then
     nft -f - <<<"$batch" 2>/dev/null || kplay_log "warning: could not remove the nftables rules of $subnet"
   fi
-  if ! nft list table inet netavark 2>/dev/null | grep -q 'chain nv_'; then
+  # Into a variable first: `nft ... | grep -q` under pipefail reads as "no chains" whenever
+  # grep's early exit gets nft a SIGPIPE, and would delete the table of a concurrent run.
+  if listing="$(nft list table inet netavark 2>/dev/null)" && [[ "$listing" != *"chain nv_"* ]]; then
     nft delete table inet netavark 2>/dev/null || true
   fi
 }
@@ -480,41 +489,29 @@ start() {
 }
 
 # Everything stop does but deleting DIR itself (and its owner.pid).
+#
+# The namespace goes first: SIGKILL to its init ends every process in it at once (service,
+# conmons, containers and exec sessions, which live in child PID namespaces of it) and with
+# the last of them every mount. Asking the running service or CLI to stop and remove things
+# first is slower and can wait on things (exec sessions' conmons linger for minutes). What
+# is left outside the namespace is cleaned afterwards: the pods' (empty) cgroups by the CLI
+# in a fresh namespace, the bridge and the nftables rules by net_cleanup.
 teardown() {
   local pid n=""
   [[ -f "$slotfile" ]] && n="$(<"$slotfile")"
-  if pid="$(service_pid)"; then
-    # As in podman-service.sh: SIGKILL first (a forced removal waits the 10 s stop timeout
-    # for every PID 1 that ignores SIGTERM), let conmon and the cleanup processes finish,
-    # then remove: that is what takes the netavark rules and the pods' cgroups down.
-    p5_pid="$pid"
-    p5 kill --all --signal KILL >/dev/null 2>&1 || true
-    local i
-    for ((i = 0; i < 250; i++)); do
-      [[ -z "$(ns_pids "$pid" helpers)" ]] && break
-      sleep 0.02
-    done
-    p5 pod rm --all --force >/dev/null 2>&1 || true
-    p5 rm --all --force --time 0 >/dev/null 2>&1 || true
-    p5 volume rm --all --force >/dev/null 2>&1 || true
-    # The whole namespace: service, conmons, whatever is left.
+  # Every init of a namespace over DIR/rootfs, not only the recorded one: a start killed
+  # between launching and writing service.pid leaves one nobody recorded.
+  for pid in $(namespace_inits); do
     kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 250; i++)); do
-      [[ -d "/proc/$pid" && "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]] || break
-      sleep 0.02
-    done
-  elif [[ -d "$root/var/lib/containers/storage/libpod" && -x "$root/usr/bin/catatonit" ]]; then
-    # The service is dead (and with it every container and mount of its namespace), the
-    # store is not: a fresh namespace lets the CLI remove what it still lists, which
-    # deletes the pods' cgroups on the host. Podman sees a new /run and treats it as a
-    # reboot, so it does not tear the network down: net_cleanup below does.
+    wait_gone "$pid" 250 || kplay_log "warning: process $pid (the namespace's init) did not end"
+  done
+  if [[ -f "$root/var/lib/containers/storage/db.sql" && -x "$root/usr/bin/catatonit" ]]; then
+    # Podman finds a new, empty /run, takes it for a reboot (every container exited) and
+    # removes what it still lists, which deletes the pods' cgroups on the host. It does not
+    # tear the network down for a "rebooted" container: net_cleanup does.
     mkdir -p "$share"
-    if pid="$(launch /bin/sh -c 'podman kill --all --signal KILL; podman pod rm --all --force; podman rm --all --force --time 0; podman volume rm --all --force')"; then
-      local i
-      for ((i = 0; i < 500; i++)); do
-        [[ -d "/proc/$pid" && "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]] || break
-        sleep 0.02
-      done
+    if pid="$(launch /bin/sh -c 'podman pod rm --all --force; podman rm --all --force')"; then
+      wait_gone "$pid" 1000
       kill -KILL "$pid" 2>/dev/null || true
     fi
   fi
@@ -524,11 +521,19 @@ teardown() {
   fi
   # Nothing of the namespace's mounts is visible here; whatever is (a bind mount made by
   # hand) must not be deleted through.
-  local m
-  while read -r m; do
-    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || kplay_log "warning: could not unmount $m"
-  done < <(awk -v d="$dir" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r)
+  kplay_unmount_under "$dir"
   rm -rf "$root" "$share" "$pidfile" "$slotfile"
+}
+
+# wait_gone PID TICKS: until PID is gone or a zombie (nobody here reaps it), 20 ms a tick.
+wait_gone() {
+  local pid="$1" i state
+  for ((i = 0; i < $2; i++)); do
+    state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo X)"
+    [[ "$state" == X || "$state" == Z ]] && return 0
+    sleep 0.02
+  done
+  return 1
 }
 
 stop() {

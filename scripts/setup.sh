@@ -16,7 +16,12 @@ set -euo pipefail
 # uidmap, slirp4netns, fuse-overlayfs: rootless Podman (the users' setup).
 # iptables: netavark's firewall driver for hostPort forwarding. apt pulled it in on its
 #   own when measured, but only as a side effect, so name it.
-packages=(podman runc catatonit busybox-static uidmap slirp4netns fuse-overlayfs iptables)
+# debootstrap, zstd: build and unpack the Podman 5.4 (Debian trixie) rootfs of
+#   scripts/podman5-service.sh; debian-archive-keyring holds trixie's signing keys.
+# nftables, iproute2: that service's cleanup removes its bridge and its netavark nftables
+#   rules from the host (both are installed on Debian by default, but named).
+packages=(podman runc catatonit busybox-static uidmap slirp4netns fuse-overlayfs iptables
+  debootstrap zstd debian-archive-keyring nftables iproute2)
 
 # One dpkg-query for all (it prints nothing for a package it has never heard of).
 installed=" $(dpkg-query -W -f='${Package}:${db:Status-Status} ' "${packages[@]}" 2>/dev/null || true) "

@@ -2,11 +2,13 @@
 # test.sh (`npm test`): everything CI checks, in order.
 #   setup.sh -> build -> typecheck + lint -> an isolated Podman service in .tmp/test-XXXXXX
 #   (podman-service.sh) -> test images (test-image.sh) -> as root, a rootless Podman
-#   service in .tmp/rootless-XXXXXX (rootless-service.sh) -> bun test "$@"
+#   service in .tmp/rootless-XXXXXX (rootless-service.sh) and a Podman 5.4 service in a
+#   chroot in .tmp/podman5-XXXXXX (podman5-service.sh) -> bun test "$@"
 # The services and their stores are removed on exit, whatever happens; bun's exit code is ours.
 #
 # Extra arguments go to `bun test`: `npm test -- test/support.test.ts`, `npm test -- -t ping`.
-# For quick local iterations (never in CI): KPLAY_SKIP_BUILD=1 and/or KPLAY_SKIP_CHECKS=1.
+# For quick local iterations (never in CI): KPLAY_SKIP_BUILD=1 and/or KPLAY_SKIP_CHECKS=1;
+# KPLAY_SKIP_PODMAN5=1 starts no Podman 5.4 (test/podman5 is then skipped).
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -21,13 +23,14 @@ run_checks() {
   node_modules/.bin/deno check --no-lock --quiet src/main.ts
 }
 
-# A .tmp/test-* or .tmp/rootless-* folder is stale when the test.sh that made it is gone
-# (killed, machine crash): its service may still run (setsid), or be dead with containers,
-# mounts and /run/netns entries left. podman-service.sh / rootless-service.sh stop clean
-# up either way. A folder whose owner is alive belongs to a concurrent run and is left alone.
+# A .tmp/test-*, .tmp/rootless-* or .tmp/podman5-* folder is stale when the test.sh that
+# made it is gone (killed, machine crash): its service may still run (setsid), or be dead
+# with containers, mounts, /run/netns entries or a bridge and nftables rules left.
+# podman-service.sh / rootless-service.sh / podman5-service.sh stop clean up either way.
+# A folder whose owner is alive belongs to a concurrent run and is left alone.
 reap_stale_dirs() {
   local d owner
-  for d in .tmp/test-*/ .tmp/rootless-*/; do
+  for d in .tmp/test-*/ .tmp/rootless-*/ .tmp/podman5-*/; do
     [[ -d "$d" ]] || continue
     d="${d%/}"
     owner="$(cat "$d/owner.pid" 2>/dev/null || true)"
@@ -38,6 +41,8 @@ reap_stale_dirs() {
     kplay_log "removing stale test folder $d"
     if [[ "$d" == .tmp/rootless-* ]]; then
       bash scripts/rootless-service.sh stop "$d" || kplay_log "warning: could not clean $d"
+    elif [[ "$d" == .tmp/podman5-* ]]; then
+      bash scripts/podman5-service.sh stop "$d" || kplay_log "warning: could not clean $d"
     else
       bash scripts/podman-service.sh stop "$d" || kplay_log "warning: could not clean $d"
     fi
@@ -65,8 +70,13 @@ dir="$(mktemp -d "$KPLAY_ROOT/.tmp/test-XXXXXX")"
 echo $$ >"$dir/owner.pid"
 
 rootless_dir=""
+podman5_dir=""
 # shellcheck disable=SC2317 # called by the EXIT trap
 stop_service() {
+  if [[ -n "$podman5_dir" ]]; then
+    bash scripts/podman5-service.sh stop "$podman5_dir" ||
+      kplay_log "warning: cleanup of $podman5_dir failed"
+  fi
   if [[ -n "$rootless_dir" ]]; then
     bash scripts/rootless-service.sh stop "$rootless_dir" ||
       kplay_log "warning: cleanup of $rootless_dir failed"
@@ -91,6 +101,19 @@ if ((EUID == 0)); then
 else
   kplay_log "not root: no rootless Podman service, test/e2e/rootless.test.ts is skipped"
   unset KPLAY_TEST_ROOTLESS_URL
+fi
+
+# Podman 5.4, the version most users run (test/podman5), in a trixie chroot: chroot,
+# namespaces and a bridge need root. About 2 s from the cached rootfs; the first run on a
+# machine builds that cache with debootstrap (~40 s, /var/cache/kplay).
+if ((EUID == 0)) && [[ "${KPLAY_SKIP_PODMAN5:-}" != 1 ]]; then
+  podman5_dir="$(mktemp -d "$KPLAY_ROOT/.tmp/podman5-XXXXXX")"
+  echo $$ >"$podman5_dir/owner.pid"
+  podman5_url="$(bash scripts/podman5-service.sh start "$podman5_dir")"
+  export KPLAY_TEST_PODMAN5_URL="$podman5_url"
+else
+  kplay_log "not root or KPLAY_SKIP_PODMAN5=1: no Podman 5.4 service, test/podman5 is skipped"
+  unset KPLAY_TEST_PODMAN5_URL
 fi
 
 export KPLAY_TEST_URL="$url"

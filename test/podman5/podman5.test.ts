@@ -1,0 +1,369 @@
+/**
+ * kplay against Podman 5.4 (Debian trixie, scripts/podman5-service.sh), the version most of its
+ * users run, while everything else in the suite runs on the host's 4.3.1. kplay's libpod
+ * requests were written against 4.x (`/v4.0.0/libpod/...`); these are its key scenarios
+ * again, through the compiled executable with `--url`, to show they behave the same on 5.4.
+ *
+ * Differences between the versions that kplay already absorbs (measured): 5.4 adds
+ * `RawInput` to pod start/stop answers, and `pods/NAME/stop?t=0` waits the 10 s stop timeout
+ * (kplay kills instead). Each test leaves the store as it found it.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { coreManifest } from "../e2e/manifests.ts";
+import { pairManifest, writeManifest } from "../faults/helpers.ts";
+import { freePort, httpGet } from "../support/http.ts";
+import {
+  PODMAN5_ENV,
+  podman5,
+  podman5Cleanup,
+  podman5Json,
+  podman5Snapshot,
+  podman5Url,
+  podman5WorkDir,
+  type RunKplay5Options,
+  runKplay5,
+} from "../support/podman5.ts";
+import { lateHttpContainer, maskIds, writePod } from "../wait/helpers.ts";
+
+let work: string;
+
+async function waitForFile(path: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync(path)) return readFileSync(path, "utf8");
+    await Bun.sleep(100);
+  }
+  throw new Error(`${path} did not appear within ${timeoutMs} ms`);
+}
+
+/** The pod's own ID, its infra container's and each container's by name (5.4's CLI). */
+async function podIds(
+  name: string,
+): Promise<{ pod: string; infra: string; containers: Record<string, string> }> {
+  const out = await podman5Json<unknown>(["pod", "inspect", name]);
+  const pod = (Array.isArray(out) ? out[0] : out) as {
+    Id: string;
+    InfraContainerID: string;
+    Containers: { Id: string; Name: string }[];
+  };
+  const containers: Record<string, string> = {};
+  for (const c of pod.Containers) if (c.Id !== pod.InfraContainerID) containers[c.Name] = c.Id;
+  return { pod: pod.Id, infra: pod.InfraContainerID, containers };
+}
+
+/** kplay with its run time in milliseconds. */
+async function timedKplay5(args: readonly string[], options?: RunKplay5Options) {
+  const t0 = performance.now();
+  const run = await runKplay5(args, options);
+  return { ...run, ms: performance.now() - t0 };
+}
+
+// One visible skip, with its reason, when there is no Podman 5 service to talk to.
+if (podman5Url() === undefined) {
+  test.skip(`Podman 5.4: ${PODMAN5_ENV} is not set (scripts/test.sh starts scripts/podman5-service.sh when run as root, and sets it)`, () => {});
+} else {
+  describe("Podman 5.4", podman5Suite);
+}
+
+function podman5Suite(): void {
+  beforeAll(async () => {
+    // Under DIR/share: the only folder whose paths mean the same to kplay and to the
+    // chroot's Podman (hostPath volumes).
+    work = podman5WorkDir("work-");
+    await podman5Cleanup();
+  });
+  afterAll(async () => {
+    await podman5Cleanup();
+  });
+
+  test("version: kplay reports Podman 5.4", async () => {
+    const run = await runKplay5(["version"]);
+    expect(run.stderr).toBe("");
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/^podman 5\.4\.\d+ \(API 5\.4\.\d+\)$/m);
+  });
+
+  test("core play: init + emptyDir, hostPort on 127.0.0.1, sidecar into hostPath, ps, re-play, down", async () => {
+    const before = await podman5Snapshot();
+    const port = await freePort();
+    const outDir = join(work, "core-out");
+    const file = join(work, "core.yaml");
+    writeManifest(
+      work,
+      "core.yaml",
+      coreManifest({ pod: "p5-core", hostPort: port, outDir, message: "hello from podman 5" }),
+    );
+
+    const played = await runKplay5(["play", file]);
+    expect(played.stderr).toBe("");
+    expect(played.exitCode).toBe(0);
+    expect(played.stdout).toContain("pod/p5-core");
+
+    // From the host, through the hostPort on 127.0.0.1: netavark's nftables rules live in
+    // the host's network namespace, which the chroot shares.
+    const res = await httpGet(`http://127.0.0.1:${port}/index.html`, {
+      timeoutMs: 10000,
+      retries: 50,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe("hello from podman 5\n");
+    // The sidecar reached httpd over the pod's localhost and wrote into the hostPath folder.
+    expect(await waitForFile(join(outDir, "reply.html"), 10000)).toBe("hello from podman 5\n");
+
+    const ids = await podIds("p5-core");
+    expect(ids.infra).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(ids.containers).sort()).toEqual([
+      "p5-core-fetcher",
+      "p5-core-seed",
+      "p5-core-web",
+    ]);
+    const pod = await podman5Json<unknown>(["pod", "inspect", "p5-core"]);
+    const shared = ((Array.isArray(pod) ? pod[0] : pod) as { SharedNamespaces: string[] })
+      .SharedNamespaces;
+    expect([...shared].sort()).toEqual(["ipc", "net", "uts"]);
+    const [seed] = await podman5Json<{ State: { ExitCode: number; Status: string } }[]>([
+      "container",
+      "inspect",
+      "p5-core-seed",
+    ]);
+    expect(seed?.State).toMatchObject({ Status: "exited", ExitCode: 0 });
+    expect((await podman5Snapshot()).volumes).toEqual(["p5-core_www"]);
+
+    const ps = await runKplay5(["ps"]);
+    expect(ps.exitCode).toBe(0);
+    expect(ps.stdout).toMatch(/^NAME\s+STATUS\s+READY\s+RESTARTS\s+PORTS\s+AGE\n/);
+    expect(ps.stdout).toMatch(
+      new RegExp(
+        `\\np5-core\\s+Running\\s+2/2\\s+0\\s+127\\.0\\.0\\.1:${port}->8080/tcp\\s+\\d+s\\n`,
+      ),
+    );
+    const psJson = JSON.parse((await runKplay5(["ps", "-o", "json"])).stdout) as {
+      pods: { name: string; id: string; running: number; total: number }[];
+    };
+    expect(psJson.pods.map((p) => [p.name, p.id, p.running, p.total])).toEqual([
+      ["p5-core", ids.pod, 2, 2],
+    ]);
+
+    // Playing the same file again converges: nothing to do, every ID unchanged.
+    const state = await podman5Snapshot();
+    const again = await runKplay5(["play", "-o", "json", file]);
+    expect(again.stderr).toBe("");
+    expect(again.exitCode).toBe(0);
+    const replayed = JSON.parse(again.stdout) as {
+      pods: {
+        action: string;
+        id: string;
+        infraId: string;
+        containers: { name: string; id: string; action: string }[];
+      }[];
+    };
+    expect(replayed.pods.map((p) => [p.id, p.infraId, p.action])).toEqual([
+      [ids.pod, ids.infra, "unchanged"],
+    ]);
+    expect(replayed.pods[0]?.containers.map((c) => [c.name, c.id, c.action])).toEqual(
+      ["p5-core-seed", "p5-core-web", "p5-core-fetcher"].map((n) => [
+        n,
+        ids.containers[n] ?? "",
+        "unchanged",
+      ]),
+    );
+    expect(await podIds("p5-core")).toEqual(ids);
+    expect(await podman5Snapshot()).toEqual(state);
+
+    const down = await runKplay5(["down", file]);
+    expect(down).toEqual({
+      stdout: "pod/p5-core removed (and volume p5-core_www)\n",
+      stderr: "",
+      exitCode: 0,
+    });
+    expect(await podman5Snapshot()).toEqual(before);
+  });
+
+  test("one container's env changed: only that container is replaced, pod and infra kept", async () => {
+    const before = await podman5Snapshot();
+    const port = await freePort();
+    const v1 = writeManifest(
+      work,
+      "env1.yaml",
+      pairManifest({ pod: "p5-env", hostPort: port, sideEnv: "one" }),
+    );
+    const v2 = writeManifest(
+      work,
+      "env2.yaml",
+      pairManifest({ pod: "p5-env", hostPort: port, sideEnv: "two" }),
+    );
+    const first = await runKplay5(["play", v1]);
+    expect(first.stderr).toBe("");
+    expect(first.exitCode).toBe(0);
+    const base = `http://127.0.0.1:${port}`;
+    expect((await httpGet(`${base}/side.txt`, { retries: 50, retryDelayMs: 50 })).body).toBe(
+      "one\n",
+    );
+    const ids = await podIds("p5-env");
+
+    const run = await runKplay5(["play", v2]);
+    expect(run.stderr).toBe("");
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/^pod\/p5-env\s+p5-env\s+[0-9a-f]{12}\s+updated$/m);
+    expect(run.stdout).toMatch(/^ {2}web\s+p5-env-web\s+[0-9a-f]{12}\s+unchanged$/m);
+    expect(run.stdout).toMatch(/^ {2}side\s+p5-env-side\s+[0-9a-f]{12}\s+updated$/m);
+
+    const after = await podIds("p5-env");
+    expect(after.pod).toBe(ids.pod);
+    expect(after.infra).toBe(ids.infra);
+    expect(after.containers["p5-env-web"]).toBe(ids.containers["p5-env-web"] ?? "");
+    expect(after.containers["p5-env-side"]).not.toBe(ids.containers["p5-env-side"] ?? "");
+    expect(Object.keys(after.containers).sort()).toEqual(["p5-env-side", "p5-env-web"]);
+    // The new container runs with the new env, in the volume that was kept.
+    expect((await httpGet(`${base}/side.txt`, { retries: 50, retryDelayMs: 50 })).body).toBe(
+      "two\n",
+    );
+    expect((await podman5Snapshot()).volumes).toEqual(["p5-env_data"]);
+
+    const down = await runKplay5(["down", v2]);
+    expect(down.exitCode).toBe(0);
+    expect(down.stdout).toBe("pod/p5-env removed (and volume p5-env_data)\n");
+    expect(await podman5Snapshot()).toEqual(before);
+  });
+
+  test("a command that does not exist fails the pod start, exit 1, and is rolled back", async () => {
+    const before = await podman5Snapshot();
+    const file = writeManifest(
+      work,
+      "nocmd.yaml",
+      pairManifest({ pod: "p5-nocmd", hostPort: await freePort(), sideCommand: ["/no/such/cmd"] }),
+    );
+    const run = await runKplay5(["play", file]);
+    const [first, ...rest] = run.stderr.split("\n");
+    expect(first).toStartWith(
+      'kplay: pod "p5-nocmd" failed: [POST] "/pods/p5-nocmd/start": 409 Conflict: starting container "p5-nocmd-side": ',
+    );
+    expect(first).toContain('exec: "/no/such/cmd": stat /no/such/cmd: no such file or directory');
+    expect(rest.join("\n")).toBe(
+      "  rolled back: removed container p5-nocmd-web, container p5-nocmd-side, pod p5-nocmd, volume p5-nocmd_data\n",
+    );
+    expect(run.stdout).toBe("");
+    expect(run.exitCode).toBe(1);
+    expect(await podman5Snapshot()).toEqual(before);
+  });
+
+  describe("play --wait", () => {
+    /** Seconds each server takes to become ready after its container starts. */
+    const DELAY = 2;
+
+    test("httpGet readiness on a 127.0.0.1 hostPort: exit 0 once /ready answers 200, not before", async () => {
+      const before = await podman5Snapshot();
+      const port = await freePort();
+      const file = writePod(
+        work,
+        "p5-wait-http",
+        lateHttpContainer(
+          DELAY,
+          `      ports:\n        - containerPort: 8080\n          hostPort: ${port}\n          hostIP: 127.0.0.1\n`,
+        ),
+      );
+      const run = await timedKplay5(["play", "--wait=30s", file]);
+      // Right when kplay returns, the probed path answers (no retry).
+      const res = await httpGet(`http://127.0.0.1:${port}/ready`);
+      expect(run.stderr).toBe("");
+      expect(run.exitCode).toBe(0);
+      expect(maskIds(run.stdout)).toBe(
+        [
+          "OBJECT             NAME               ID             ACTION",
+          "pod/p5-wait-http   p5-wait-http       <id>   created",
+          "  infra                               <id>",
+          "  web              p5-wait-http-web   <id>   created",
+          "",
+        ].join("\n"),
+      );
+      expect(run.ms).toBeGreaterThanOrEqual(DELAY * 1000);
+      expect(res).toMatchObject({ status: 200, body: "ready\n" });
+      expect((await runKplay5(["down", file])).exitCode).toBe(0);
+      expect(await podman5Snapshot()).toEqual(before);
+    });
+
+    // An exec probe runs through libpod's exec API, in the container. (It is also what
+    // showed that the service must pivot_root into its chroot: under a plain chroot, every
+    // exec ran in the host's root filesystem and this probe never passed.)
+    test("exec readiness: `test -f /tmp/ready` becomes true after a delay", async () => {
+      const before = await podman5Snapshot();
+      const file = writePod(
+        work,
+        "p5-wait-exec",
+        `  containers:
+    - name: app
+      image: localhost/busybox:test
+      command: ["sh", "-c", "sleep ${DELAY}; touch /tmp/ready; exec sleep 3600"]
+      readinessProbe:
+        exec:
+          command: ["test", "-f", "/tmp/ready"]
+        periodSeconds: 1
+`,
+      );
+      const run = await timedKplay5(["play", "--wait=30s", file]);
+      expect(run.stderr).toBe("");
+      expect(run.exitCode).toBe(0);
+      expect(run.ms).toBeGreaterThanOrEqual(DELAY * 1000);
+      const inside = await podman5(["exec", "p5-wait-exec-app", "ls", "/tmp"]);
+      expect(inside).toEqual({ stdout: "ready\n", stderr: "", exitCode: 0 });
+      const down = await runKplay5(["down", file]);
+      expect(down).toEqual({ stdout: "pod/p5-wait-exec removed\n", stderr: "", exitCode: 0 });
+      expect(await podman5Snapshot()).toEqual(before);
+    });
+  });
+
+  test("logs: stdout and stderr frames apart, container by Kubernetes name, --tail", async () => {
+    const before = await podman5Snapshot();
+    const file = writeManifest(
+      work,
+      "logs.yaml",
+      `apiVersion: v1
+kind: Pod
+metadata:
+  name: p5-logs
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+    - name: talker
+      image: localhost/busybox:test
+      # conmon reads stdout and stderr from two pipes: pauses keep the log file in this order.
+      command: ["sh", "-c", "echo out1; sleep 0.2; echo err1 >&2; sleep 0.2; echo 'out2 héllo'; exec sleep 3600"]
+    - name: counter
+      image: localhost/busybox:test
+      command: ["sh", "-c", "for i in 1 2 3 4 5; do echo line$i; done; exec sleep 3600"]
+`,
+    );
+    const played = await runKplay5(["play", file]);
+    expect(played.exitCode).toBe(0);
+    // Poll until both are done talking, so the test does not race them.
+    for (const [container, last] of [
+      ["talker", "out2"],
+      ["counter", "line5"],
+    ] as const) {
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        if ((await runKplay5(["logs", "p5-logs", "-c", container])).stdout.includes(last)) break;
+        await Bun.sleep(100);
+      }
+    }
+    expect(await runKplay5(["logs", "p5-logs", "-c", "talker"])).toEqual({
+      stdout: "out1\nout2 héllo\n",
+      stderr: "err1\n",
+      exitCode: 0,
+    });
+    expect(await runKplay5(["logs", "p5-logs", "-c", "counter", "--tail", "2"])).toEqual({
+      stdout: "line4\nline5\n",
+      stderr: "",
+      exitCode: 0,
+    });
+    const down = await runKplay5(["down", file]);
+    expect(down).toEqual({ stdout: "pod/p5-logs removed\n", stderr: "", exitCode: 0 });
+    expect(await podman5Snapshot()).toEqual(before);
+  });
+
+  test("down leaves nothing: the 5.4 store is empty after the suite's plays", async () => {
+    expect(await podman5Snapshot()).toEqual({ pods: [], containers: [], volumes: [] });
+  });
+}
