@@ -24,8 +24,15 @@ import {
   removePod,
   removeVolume,
 } from "../podman/objects.ts";
-import { PlayError } from "./errors.ts";
-import { createPod, type ExecuteOptions, type PlayedPod } from "./execute.ts";
+import { PlayError, PodPlayFailed } from "./errors.ts";
+import {
+  createPod,
+  type ExecuteOptions,
+  type PlayedPod,
+  runStep,
+  type StepState,
+} from "./execute.ts";
+import { Journal } from "./journal.ts";
 import { updateContainers } from "./update.ts";
 
 /** Plays one pod: create it, leave it, update containers in place, or recreate it. */
@@ -61,6 +68,10 @@ async function recreate(
   existing: PodInspect,
   options: ExecuteOptions,
 ): Promise<PlayedPod> {
+  // The old pod cannot be kept aside (same name, same ports), so everything that can fail
+  // without creating anything runs first: a missing image or a refused image user must not
+  // cost the user the pod they had.
+  await runPreflight(client, plan, options);
   const grace = existing.Labels?.[LABEL_GRACE];
   await removePod(client, plan.name, grace === undefined ? undefined : Number(grace));
   for (const v of await listVolumes(client, `${LABEL_POD}=${plan.name}`))
@@ -85,4 +96,27 @@ function initContainersChanged(plan: PodPlan, current: readonly ContainerListEnt
     const match = have.find((c) => kplayContainer(c) === w.container);
     return match?.Labels?.[LABEL_CONTAINER_HASH] !== plan.containerHashes[w.container];
   });
+}
+
+/** Runs the plan's checks that create nothing in Podman (images, image users, versions). */
+async function runPreflight(
+  client: PodmanClient,
+  plan: PodPlan,
+  options: ExecuteOptions,
+): Promise<void> {
+  const journal = new Journal();
+  const state: StepState = { id: "", containers: [], warnings: [] };
+  try {
+    for (const step of plan.steps) {
+      if (
+        step.action === "require-podman" ||
+        step.action === "ensure-image" ||
+        step.action === "check-image-user"
+      ) {
+        await runStep(client, step, journal, state, options);
+      }
+    }
+  } catch (cause) {
+    throw new PodPlayFailed(plan.name, cause, [], [], false);
+  }
 }
