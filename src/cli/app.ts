@@ -127,9 +127,13 @@ export async function runCli(
           : o.wait === true || o.wait === "true"
             ? DEFAULT_WAIT_MS
             : parseDuration(String(o.wait));
+      const start = bool(o.start, true);
+      if (wait !== undefined && !start) {
+        throw new UsageError("--wait needs the pods started; drop --start=false or --wait");
+      }
       result = runPlay(io, files(args), {
         ...withUrl(c),
-        start: bool(o.start, true),
+        start,
         replace: bool(o.replace, false),
         keepOnError: bool(o.keepOnError, false),
         ...(infra ? { infraImage: infra } : {}),

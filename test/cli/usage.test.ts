@@ -29,6 +29,10 @@ describe("usage errors exit 2 with an exact message", () => {
     [["play", "--wait=abc", POD], 'kplay: "abc" is not a duration (try 90s, 2m or 1m30s)'],
     [["play", "--wait=0s", POD], 'kplay: "0s" is not a duration (try 90s, 2m or 1m30s)'],
     [["play", "--start=maybe", POD], 'kplay: Expected true or false, got "maybe"'],
+    [
+      ["play", "--start=false", "--wait", POD],
+      "kplay: --wait needs the pods started; drop --start=false or --wait",
+    ],
     [["logs", "cli-sleeper", "--tail", "x"], 'kplay: --tail takes a whole number, got "x"'],
     [["logs"], "kplay: missing required args for command `logs <pod>`"],
   ] as const)("kplay %j", async (args, message) => {
