@@ -14,6 +14,11 @@ export interface ExecuteOptions {
   readonly hostFs: HostFs;
   /** The libpod API version Podman reported, for `require-podman` steps. */
   readonly apiVersion: string;
+  /**
+   * The lowest port an unprivileged process may bind, when Podman is rootless on this host
+   * (for `check-host-ports` steps); undefined when Podman may bind any port.
+   */
+  readonly unprivilegedPortStart?: number;
   /** Recreate an existing pod of the same name even when nothing changed. */
   readonly replace?: boolean;
   /** Keep what was created when a step fails (for debugging). */
@@ -104,6 +109,16 @@ export async function runStep(
         );
       }
       return;
+    case "check-host-ports": {
+      const floor = options.unprivilegedPortStart;
+      const low = floor === undefined ? undefined : step.ports.find((p) => p.hostPort < floor);
+      if (low && floor !== undefined) {
+        throw new PlayError(
+          `hostPort ${low.hostPort} of container "${low.container}" is below ${floor}, which rootless Podman cannot bind; use a hostPort of ${floor} or more (or lower net.ipv4.ip_unprivileged_port_start)`,
+        );
+      }
+      return;
+    }
     case "ensure-image":
       return ensureImage(client, step, options.onEvent ?? (() => {}));
     case "check-image-user": {

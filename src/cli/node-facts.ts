@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { cpus, hostname, networkInterfaces, totalmem } from "node:os";
 import type { NodeFacts } from "../plan/types.ts";
 import type { HostInfo } from "../podman/info.ts";
@@ -27,4 +28,20 @@ export function podmanNodeFacts(info: HostInfo, endpoint: Endpoint): NodeFacts {
     cpus: info.cpus,
     memoryBytes: info.memTotal,
   };
+}
+
+/**
+ * The lowest port an unprivileged process may bind on this machine, for a rootless Podman
+ * that listens here (a remote one's setting cannot be read: undefined, no check).
+ */
+export function unprivilegedPortStart(info: HostInfo, endpoint: Endpoint): number | undefined {
+  if (!info.rootless || endpoint.kind !== "unix") return undefined;
+  try {
+    const value = Number(
+      readFileSync("/proc/sys/net/ipv4/ip_unprivileged_port_start", "utf8").trim(),
+    );
+    return Number.isInteger(value) ? value : 1024;
+  } catch {
+    return 1024;
+  }
 }

@@ -1,4 +1,4 @@
-import type { PodDocument } from "../manifest/model.ts";
+import type { Container, PodDocument } from "../manifest/model.ts";
 import { checkPod } from "./checks.ts";
 import { type PlannedContainer, planContainer } from "./container.ts";
 import { DEFAULT_NODE } from "./downward.ts";
@@ -71,6 +71,7 @@ export function planPod(doc: PodDocument, options: PlanOptions = {}): PodPlan {
           },
         ]
       : []),
+    ...privilegedPorts([...inits, ...pod.spec.containers]),
     ...planImages([...inits, ...pod.spec.containers]),
     ...containers.flatMap((p) => (p.imageCheck ? [p.imageCheck] : [])),
     ...volumes.steps,
@@ -105,4 +106,16 @@ function uniqueHostPaths(containers: readonly PlannedContainer[]): Step[] {
   return containers
     .flatMap((p) => p.hostPaths)
     .filter((h) => !seen.has(h.path) && seen.add(h.path) !== undefined);
+}
+
+/** A check-host-ports step when some container asks for a host port below 1024. */
+function privilegedPorts(containers: readonly Container[]): Step[] {
+  const ports = containers.flatMap((c) =>
+    (c.ports ?? []).flatMap((p) =>
+      p.hostPort !== undefined && p.hostPort < 1024
+        ? [{ container: c.name, hostPort: p.hostPort }]
+        : [],
+    ),
+  );
+  return ports.length > 0 ? [{ action: "check-host-ports", ports }] : [];
 }

@@ -119,6 +119,16 @@ export interface CheckImageUserStep {
   readonly runAsGroup?: number;
 }
 
+/**
+ * Host ports below 1024: a rootless Podman cannot bind them (it fails only at pod start,
+ * after everything was created). The executor refuses them up front when Podman is rootless
+ * and the port is below the host's `net.ipv4.ip_unprivileged_port_start`.
+ */
+export interface CheckHostPortsStep {
+  readonly action: "check-host-ports";
+  readonly ports: readonly { readonly container: string; readonly hostPort: number }[];
+}
+
 export interface StartPodStep {
   readonly action: "start-pod";
   readonly name: string;
@@ -126,6 +136,7 @@ export interface StartPodStep {
 }
 
 export type Step =
+  | CheckHostPortsStep
   | RequirePodmanStep
   | EnsureImageStep
   | CheckImageUserStep

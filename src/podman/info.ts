@@ -5,12 +5,19 @@ export interface HostInfo {
   readonly hostname: string;
   readonly cpus: number;
   readonly memTotal: number;
+  /** Whether Podman runs rootless (it then cannot bind privileged host ports). */
+  readonly rootless: boolean;
 }
 
 /** Reads Podman's host facts (the "node" the downward API describes). */
 export async function readHostInfo(client: PodmanClient): Promise<HostInfo> {
   const info = await client.call<{
-    host?: { hostname?: string; cpus?: number; memTotal?: number };
+    host?: {
+      hostname?: string;
+      cpus?: number;
+      memTotal?: number;
+      security?: { rootless?: boolean };
+    };
   }>({
     method: "GET",
     path: "/info",
@@ -19,5 +26,6 @@ export async function readHostInfo(client: PodmanClient): Promise<HostInfo> {
     hostname: String(info?.host?.hostname ?? "localhost"),
     cpus: Number(info?.host?.cpus ?? 1),
     memTotal: Number(info?.host?.memTotal ?? 0),
+    rootless: info?.host?.security?.rootless === true,
   };
 }
