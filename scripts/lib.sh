@@ -180,3 +180,15 @@ kplay_unmount_under() {
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || kplay_log "warning: could not unmount $m"
   done < <(awk -v d="$dir" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r)
 }
+
+# kplay_service_pid PIDFILE SOCK: print the pid in PIDFILE if that process is alive and is
+# still our podman service (its command line names SOCK; pids get reused after a reboot).
+kplay_service_pid() {
+  local pidfile="$1" sock="$2" pid
+  [[ -f "$pidfile" ]] || return 1
+  pid="$(<"$pidfile")"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$sock" || return 1
+  printf '%s\n' "$pid"
+}

@@ -31,17 +31,8 @@ sock="$dir/podman.sock"
 pidfile="$dir/service.pid"
 logfile="$dir/service.log"
 
-# The pid in DIR/service.pid if that process is alive and is still our podman (pids get
-# reused after a reboot or a long time).
-service_pid() {
-  local pid
-  [[ -f "$pidfile" ]] || return 1
-  pid="$(<"$pidfile")"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$sock" || return 1
-  printf '%s\n' "$pid"
-}
+# The pid in DIR/service.pid if that process is alive and is still our podman.
+service_pid() { kplay_service_pid "$pidfile" "$sock"; }
 
 # Pids of the conmon and podman processes working on this store (monitors, `podman
 # container cleanup` exit commands, a wedged CLI): their command lines name DIR/. Only

@@ -85,15 +85,7 @@ upodman_import_stdin() {
 }
 
 # The pid in DIR/service.pid if that process is alive and is still our podman.
-service_pid() {
-  local pid
-  [[ -f "$pidfile" ]] || return 1
-  pid="$(<"$pidfile")"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$sock" || return 1
-  printf '%s\n' "$pid"
-}
+service_pid() { kplay_service_pid "$pidfile" "$sock"; }
 
 # dir_pids [helpers]: pids of the user's processes that work for this DIR: the command line
 # names DIR/ (podman, conmon, slirp4netns) or the environment has XDG_RUNTIME_DIR=DIR/run
