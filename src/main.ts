@@ -11,9 +11,10 @@ const controller = new AbortController();
 let interrupts = 0;
 const onSignal = (signal: string) => {
   interrupts += 1;
-  // The first signal asks for a clean stop (a play in progress rolls back); a second one quits.
+  // The first signal asks for a clean stop (a play in progress rolls back and says what it
+  // removed; logs -f just ends); a second one quits at once.
   if (interrupts > 1) process.exit(130);
-  process.stderr.write(`kplay: ${signal} received, stopping and rolling back…\n`);
+  process.stderr.write(`kplay: ${signal} received, stopping…\n`);
   controller.abort(new Error(signal));
 };
 process.on("SIGINT", () => onSignal("SIGINT"));

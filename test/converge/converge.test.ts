@@ -203,7 +203,7 @@ describe("re-play converges", () => {
     const run = await kplay.done;
     proxy.clearFaults();
     expect(run.stderr).toBe(
-      "kplay: SIGINT received, stopping and rolling back…\n" +
+      "kplay: SIGINT received, stopping…\n" +
         'kplay: pod "intr" failed: Interrupted\n' +
         "  rolled back: removed container intr-side, (restored the previous intr-side)\n",
     );

@@ -204,7 +204,7 @@ describe("SIGINT during play rolls back", () => {
     kplay.kill("SIGINT");
     const run = await kplay.done;
     expect(run.stderr).toBe(
-      "kplay: SIGINT received, stopping and rolling back…\n" +
+      "kplay: SIGINT received, stopping…\n" +
         'kplay: pod "intr" failed: Interrupted\n' +
         rolledBackAll("intr"),
     );
@@ -230,7 +230,7 @@ describe("SIGINT during play rolls back", () => {
     kplay.kill("SIGINT");
     const run = await kplay.done;
     expect(run.stderr).toBe(
-      "kplay: SIGINT received, stopping and rolling back…\n" +
+      "kplay: SIGINT received, stopping…\n" +
         'kplay: pod "intrstart" failed: Interrupted\n' +
         rolledBackAll("intrstart"),
     );
