@@ -76,7 +76,14 @@ async function recreate(
   await removePod(client, plan.name, grace === undefined ? undefined : Number(grace));
   for (const v of await listVolumes(client, `${LABEL_POD}=${plan.name}`))
     await removeVolume(client, v);
-  return createPod(client, plan, options);
+  try {
+    return await createPod(client, plan, options);
+  } catch (e) {
+    // Say that the previous pod is gone too: "nothing had been created" would mislead.
+    if (!(e instanceof PodPlayFailed)) throw e;
+    const previous = `the previous pod "${plan.name}" (removed to recreate it)`;
+    throw new PodPlayFailed(e.pod, e.cause, [previous, ...e.rolledBack], e.leftovers, e.kept);
+  }
 }
 
 /** The kplay container name label of a listed container, if kplay made it. */
@@ -98,7 +105,10 @@ function initContainersChanged(plan: PodPlan, current: readonly ContainerListEnt
   });
 }
 
-/** Runs the plan's checks that create nothing in Podman (images, image users, versions). */
+/**
+ * Runs what can fail before the old pod is touched: version, host ports, images, image users,
+ * host paths. Host paths it creates are removed again if a later check fails.
+ */
 async function runPreflight(
   client: PodmanClient,
   plan: PodPlan,
@@ -110,13 +120,16 @@ async function runPreflight(
     for (const step of plan.steps) {
       if (
         step.action === "require-podman" ||
+        step.action === "check-host-ports" ||
         step.action === "ensure-image" ||
-        step.action === "check-image-user"
+        step.action === "check-image-user" ||
+        step.action === "prepare-host-path"
       ) {
         await runStep(client, step, journal, state, options);
       }
     }
   } catch (cause) {
-    throw new PodPlayFailed(plan.name, cause, [], [], false);
+    const { removed, leftovers } = await journal.rollback(client, options.hostFs);
+    throw new PodPlayFailed(plan.name, cause, removed, leftovers, false);
   }
 }

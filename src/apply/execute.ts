@@ -120,7 +120,7 @@ export async function runStep(
       return;
     }
     case "ensure-image":
-      return ensureImage(client, step, options.onEvent ?? (() => {}));
+      return ensureImage(client, step, options.onEvent ?? (() => {}), options.signal);
     case "check-image-user": {
       const image = await client.call<{ Config?: { User?: string } }>(step.request);
       const problem = imageUserProblem(image?.Config?.User ?? "", step);

@@ -9,6 +9,7 @@ export async function ensureImage(
   client: PodmanClient,
   step: EnsureImageStep,
   onEvent: (e: ImageEvent) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   const who = `container${step.containers.length > 1 ? "s" : ""} ${step.containers.map((c) => `"${c}"`).join(", ")}`;
   if (step.exists) {
@@ -22,7 +23,8 @@ export async function ensureImage(
   }
   if (!step.pull) return;
   onEvent({ type: "pulling", image: step.image });
-  const text = await client.callText(step.pull);
+  // A pull can take minutes: the first Ctrl-C must end it (nothing is created yet).
+  const text = await client.callText(step.pull, signal ? { signal } : {});
   // The pull answers 200 and reports failure inside its stream of JSON lines.
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;

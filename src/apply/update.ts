@@ -42,6 +42,8 @@ export async function updateContainers(
   const have = new Map<string, ContainerListEntry>();
   for (const c of current) {
     const name = c.Labels?.[LABEL_CONTAINER];
+    // A container left aside by an interrupted update is not the live one.
+    if (c.Names.some((n) => n.endsWith(ASIDE))) continue;
     if (name !== undefined && c.Labels?.[LABEL_INIT] !== "true") have.set(name, c);
   }
   const changed = apps.filter(
@@ -56,7 +58,12 @@ export async function updateContainers(
   const state: StepState = { id: pod.Id, containers: [], warnings: [] };
   let action: PlayedPod["action"] = "unchanged";
   if (changed.length === 0 && gone.length === 0) {
-    if (start && pod.State !== "Running") {
+    // Start a pod that was never started, or one that stopped though its containers should
+    // always run; a pod whose containers ran to completion stays so, as in Kubernetes.
+    const restartsAlways = apps.some(
+      (s) => (s.request.body as { restart_policy?: string }).restart_policy === "always",
+    );
+    if (start && (pod.State === "Created" || (pod.State !== "Running" && restartsAlways))) {
       await client.call({ method: "POST", path: `/pods/${encodeURIComponent(plan.name)}/start` });
       action = "started";
     }
@@ -86,7 +93,21 @@ export async function updateContainers(
       if (options.signal?.aborted)
         throw new PodPlayFailed(plan.name, new PlayError("Interrupted"), [], [], false);
       const old = have.get(step.container);
-      const id = await replaceContainer(client, plan.name, step, old, grace, start, options);
+      let id: string;
+      try {
+        id = await replaceContainer(client, plan.name, step, old, grace, start, options, state);
+      } catch (e) {
+        // Host paths this run created go again, unless a replaced container now uses them.
+        if (!(e instanceof PodPlayFailed) || containers.length > 0) throw e;
+        const undone = await journal.rollback(client, options.hostFs);
+        throw new PodPlayFailed(
+          e.pod,
+          e.cause,
+          [...e.rolledBack, ...undone.removed],
+          [...e.leftovers, ...undone.leftovers],
+          e.kept,
+        );
+      }
       containers.push({
         container: step.container,
         name: step.name,
@@ -146,11 +167,19 @@ async function replaceContainer(
   grace: number | undefined,
   start: boolean,
   options: ExecuteOptions,
+  outer: StepState,
 ): Promise<string> {
   const wasRunning = old?.State === "running";
   if (old) {
-    await stopContainer(client, step.name, grace);
-    await renameContainer(client, step.name, step.name + ASIDE);
+    try {
+      // One left by an earlier run whose restore failed would block the rename.
+      await removeContainer(client, step.name + ASIDE);
+      await stopContainer(client, step.name, grace);
+      await renameContainer(client, step.name, step.name + ASIDE);
+    } catch (cause) {
+      if (wasRunning) await startContainer(client, step.name).catch(() => {});
+      throw new PodPlayFailed(pod, cause, [], [], false);
+    }
   }
   const journal = new Journal();
   const state: StepState = { id: "", containers: [], warnings: [] };
@@ -177,7 +206,14 @@ async function replaceContainer(
     }
     throw new PodPlayFailed(pod, detailed, removed, leftovers, false);
   }
-  if (old) await removeContainer(client, old.Id);
+  // The new container runs: failing to remove the old one is worth a warning, not a failure.
+  if (old) {
+    await removeContainer(client, old.Id).catch((e: unknown) => {
+      outer.warnings.push(
+        `${step.name}${ASIDE}: could not remove the replaced container: ${String(e)}`,
+      );
+    });
+  }
   return state.containers[0]?.id ?? "";
 }
 

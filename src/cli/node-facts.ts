@@ -4,10 +4,37 @@ import type { NodeFacts } from "../plan/types.ts";
 import type { HostInfo } from "../podman/info.ts";
 import type { Endpoint } from "../transport/types.ts";
 
-/** The first non-loopback IPv4 address of this machine, or 127.0.0.1. */
+/** Bridges and veths of container engines: never the host's own address. */
+const VIRTUAL = /^(podman|cni|docker|veth|br-|virbr|kplay)/;
+
+/** The interface of the default route (Linux), if there is one. */
+function defaultRouteInterface(): string | undefined {
+  try {
+    for (const line of readFileSync("/proc/net/route", "utf8").split("\n").slice(1)) {
+      const [iface, destination] = line.trim().split(/\s+/);
+      if (destination === "00000000" && iface) return iface;
+    }
+  } catch {
+    // not Linux, or no /proc: fall back to the interface list
+  }
+  return undefined;
+}
+
+/**
+ * This machine's address (`status.hostIP`): the default route's interface, else the first
+ * non-loopback, non-virtual IPv4 one, else 127.0.0.1. Stable across runs, so an unchanged pod
+ * that reads it is not seen as changed because a bridge came up first.
+ */
 function localAddress(): string {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
+  const interfaces = networkInterfaces();
+  const preferred = defaultRouteInterface();
+  const ipv4 = (name: string) =>
+    interfaces[name]?.find((a) => a.family === "IPv4" && !a.internal)?.address;
+  const fromRoute = preferred === undefined ? undefined : ipv4(preferred);
+  if (fromRoute) return fromRoute;
+  for (const name of Object.keys(interfaces).sort()) {
+    const address = VIRTUAL.test(name) ? undefined : ipv4(name);
+    if (address) return address;
   }
   return "127.0.0.1";
 }

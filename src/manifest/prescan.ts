@@ -24,6 +24,10 @@ export function prescan(text: string): Excess | undefined {
   let nodes = 0;
   let documents = 0;
   let line = 0;
+  // Whether the last non-blank line ended on an indicator (`:`, `-`, `[`, `{`, `,`): only
+  // then can the next line's first character open a quoted scalar. Otherwise that line
+  // continues a plain scalar, where a quote is just text.
+  let lastIndicator = true;
   for (let start = 0; start <= text.length; ) {
     let end = text.indexOf("\n", start);
     if (end === -1) end = text.length;
@@ -82,7 +86,7 @@ export function prescan(text: string): Excess | undefined {
       if (c === " " || c === "\t" || c === "\r") continue;
       const before = i === start ? " " : (text[i - 1] ?? " ");
       if (c === "#" && (before === " " || before === "\t")) break;
-      const atNode = previous === "" || "[{,:-?".includes(previous);
+      const atNode = previous === "" ? lastIndicator || flow > 0 : "[{,:-?".includes(previous);
       if ((c === '"' || c === "'") && atNode) quote = c;
       else if ((c === "[" || c === "{") && (atNode || flow > 0)) flow++;
       else if ((c === "]" || c === "}") && flow > 0) flow--;
@@ -96,6 +100,7 @@ export function prescan(text: string): Excess | undefined {
       if (indicator) lineNodes++;
       previous = c;
     }
+    if (!blank && quote === "") lastIndicator = previous === "" || "[{,:-?".includes(previous);
     // A line with no indicator (a list item's scalar, a line of a quoted scalar) costs a node too.
     if (!blank && lineNodes === 0 && ++nodes > MAX_NODES) return at("nodes", start + indent);
     if (flow === 0 && quote === "" && endsWithBlockScalarHeader(text, start, end))

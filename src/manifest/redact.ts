@@ -6,7 +6,9 @@
  */
 import type { Document } from "yaml";
 
-const SECRET_KIND = /^\s*\{?\s*["']?kind["']?\s*:\s*["']?Secret["']?\s*,?\s*$/m;
+// A fallback for documents that do not parse: any `kind: Secret` in the text, whatever
+// follows it (a comment, more flow-style fields).
+const SECRET_KIND = /["']?kind["']?\s*:\s*["']?Secret\b/;
 const SECRET_KEY = /^(\s*)["']?(data|stringData)["']?\s*:/;
 
 /** Returns `text` with the values of every Secret document's data and stringData masked. */
@@ -16,10 +18,13 @@ export function redactSecrets(text: string, documents: readonly Document.Parsed[
     documents.length > 0
       ? documents.map((d) => [d.range[0], d.range[2]] as const)
       : [[0, text.length] as const];
-  for (const [start, end] of ranges) {
+  for (const [i, [start, end]] of ranges.entries()) {
     const part = text.slice(start, end);
-    if (!SECRET_KIND.test(part)) continue;
-    out = out.slice(0, start) + maskDataBlocks(part) + out.slice(end);
+    const kind = documents[i]?.errors.length === 0 ? documents[i]?.get("kind") : undefined;
+    if (kind !== "Secret" && !SECRET_KIND.test(part)) continue;
+    // Flow (JSON) style cannot be masked line by line: the whole document is masked.
+    const masked = /^\s*(#[^\n]*\n\s*)*\{/.test(part) ? mask(part) : maskDataBlocks(part);
+    out = out.slice(0, start) + masked + out.slice(end);
   }
   return out;
 }

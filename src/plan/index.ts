@@ -54,10 +54,11 @@ export function planPod(doc: PodDocument, options: PlanOptions = {}): PodPlan {
     );
   }
   const podBody = podCreateBody(pod, options);
-  // The pod hash covers what cannot change without recreating the pod: its own settings and
-  // its volumes. Containers carry their own hashes and can be replaced one by one.
-  const podHash = hashJson({ pod: podBody, volumes: volumes.steps });
+  // The pod hash covers what cannot change without recreating the pod: its own settings, its
+  // volumes, and the grace period `down` reads from the pod's label (a label cannot be
+  // changed in place). Containers carry their own hashes and can be replaced one by one.
   const grace = pod.spec.terminationGracePeriodSeconds;
+  const podHash = hashJson({ pod: podBody, volumes: volumes.steps, grace: grace ?? null });
   const labels = podBody.labels as Record<string, string>;
   labels[LABEL_POD_HASH] = podHash;
   if (grace !== undefined) labels[LABEL_GRACE] = String(grace);

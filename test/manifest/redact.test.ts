@@ -31,6 +31,19 @@ describe("secret redaction", () => {
     expect(flow).not.toContain("c2VjcmV0");
   });
 
+  test("a commented kind line and a one-line JSON Secret are masked too", () => {
+    const commented = render(
+      "apiVersion: v1\nkind: Secret # db creds\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n  password: hunter3\n",
+    );
+    expect(commented).toContain("error[duplicate-key]");
+    expect(commented).not.toContain("hunter");
+    const json = render(
+      '{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x"}, "stringData": {"password": "hunter2", "password": "x"}}\n',
+    );
+    expect(json).toContain("error[duplicate-key]");
+    expect(json).not.toContain("hunter2");
+  });
+
   test("other kinds are shown as written", () => {
     const out = render(
       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: visible\n  k: again\n",
