@@ -54,7 +54,7 @@ export interface CreateContainerStep {
   readonly init: boolean;
   readonly request: ApiRequest;
   /**
-   * The container's probes as Kubernetes defines them, for the lifecycle work. Only `exec`
+   * The container's probes as Kubernetes defines them, for kplay's own prober. Only `exec`
    * liveness (and startup) probes are also in the request, as Podman's healthcheck.
    */
   readonly probes?: readonly PlannedProbe[];
