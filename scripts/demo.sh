@@ -69,14 +69,8 @@ if [[ -z "$url" ]]; then
   env -u CONTAINER_HOST -u CONTAINER_CONNECTION CONTAINERS_CONF="$KPLAY_CONTAINERS_CONF" \
     setsid podman system service --time=0 "unix://$sock" </dev/null >"$log" 2>&1 &
   service_pid=$!
-  deadline=$((SECONDS + 20))
-  until kplay_ping "$sock"; do
-    if ! kill -0 "$service_pid" 2>/dev/null || ((SECONDS >= deadline)); then
-      tail -n 20 "$log" >&2 || true
-      kplay_die "could not start a Podman service on $sock (log: $log)"
-    fi
-    sleep 0.05
-  done
+  kplay_await_service "$service_pid" "$sock" "$log" "the Podman service on $sock" ||
+    kplay_die "could not start a Podman service on $sock (log: $log)"
   url="unix://$sock"
   kplay_log "No Podman service was answering, so this demo started one and leaves it running:"
   kplay_log "  pid $service_pid, socket $url, log $log"

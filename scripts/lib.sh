@@ -192,3 +192,26 @@ kplay_service_pid() {
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$sock" || return 1
   printf '%s\n' "$pid"
 }
+
+# kplay_await_service PID SOCK LOG WHAT: wait, 20 s at most, until the Podman service PID
+# answers /_ping on SOCK. On failure say why (WHAT died, or did not answer) with LOG's tail,
+# kill PID and return 1; the caller cleans up what else it started. Plain kill -0, not a
+# command-line check: until setsid has exec'd podman, the child's command line is the script's.
+kplay_await_service() {
+  local pid="$1" sock="$2" log="$3" what="$4"
+  local deadline=$((SECONDS + 20))
+  until kplay_ping "$sock"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      kplay_log "$what died while starting; $log says:"
+      tail -n 20 "$log" >&2 || true
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      kplay_log "$what did not answer /_ping within 20 s; $log says:"
+      tail -n 20 "$log" >&2 || true
+      kill -KILL "$pid" 2>/dev/null || true
+      return 1
+    fi
+    sleep 0.05
+  done
+}

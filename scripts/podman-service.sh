@@ -71,23 +71,7 @@ start() {
   local pid=$!
   echo "$pid" >"$pidfile"
 
-  local deadline=$((SECONDS + 20))
-  until kplay_ping "$sock"; do
-    # Plain kill -0, not service_pid: until setsid has exec'd podman, the child's
-    # command line is still this script's.
-    if ! kill -0 "$pid" 2>/dev/null; then
-      kplay_log "podman service in $dir died while starting; $logfile says:"
-      tail -n 20 "$logfile" >&2 || true
-      exit 1
-    fi
-    if ((SECONDS >= deadline)); then
-      kplay_log "podman service in $dir did not answer /_ping within 20 s; $logfile says:"
-      tail -n 20 "$logfile" >&2 || true
-      kill -KILL "$pid" 2>/dev/null || true
-      exit 1
-    fi
-    sleep 0.05
-  done
+  kplay_await_service "$pid" "$sock" "$logfile" "podman service in $dir" || exit 1
   kplay_log "podman service up in $(($(kplay_now_ms) - t0)) ms: unix://$sock"
   printf 'unix://%s\n' "$sock"
 }

@@ -465,21 +465,7 @@ start() {
     exit 1
   fi
   echo "$pid" >"$pidfile"
-  local deadline=$((SECONDS + 20))
-  until kplay_ping "$sock"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      kplay_log "podman 5 service in $dir died while starting; $logfile says:"
-      tail -n 20 "$logfile" >&2 || true
-      exit 1
-    fi
-    if ((SECONDS >= deadline)); then
-      kplay_log "podman 5 service in $dir did not answer /_ping within 20 s; $logfile says:"
-      tail -n 20 "$logfile" >&2 || true
-      kill -KILL "$pid" 2>/dev/null || true
-      exit 1
-    fi
-    sleep 0.05
-  done
+  kplay_await_service "$pid" "$sock" "$logfile" "podman 5 service in $dir" || exit 1
   t3="$(kplay_now_ms)"
   p5_pid="$pid"
   kplay_build_images p5_import_stdin "$IMAGE"

@@ -213,23 +213,11 @@ start() {
   local pid=$!
   echo "$pid" >"$pidfile"
 
-  local deadline=$((SECONDS + 20))
-  until kplay_ping "$sock"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      kplay_log "rootless podman service in $dir died while starting; $logfile says:"
-      tail -n 20 "$logfile" >&2 || true
-      # Its pause process (and a half-started re-exec) outlive it.
-      kill_dir_pids
-      exit 1
-    fi
-    if ((SECONDS >= deadline)); then
-      kplay_log "rootless podman service in $dir did not answer /_ping within 20 s; $logfile says:"
-      tail -n 20 "$logfile" >&2 || true
-      kill_dir_pids
-      exit 1
-    fi
-    sleep 0.05
-  done
+  if ! kplay_await_service "$pid" "$sock" "$logfile" "rootless podman service in $dir"; then
+    # Its pause process (and a half-started re-exec) outlive it.
+    kill_dir_pids
+    exit 1
+  fi
   local t1
   t1="$(kplay_now_ms)"
   kplay_build_images upodman_import_stdin "$KPLAY_ROOTLESS_IMAGE"
