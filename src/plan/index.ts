@@ -1,4 +1,4 @@
-import type { Container, PodDocument } from "../manifest/model.ts";
+import type { Container, Pod, PodDocument } from "../manifest/model.ts";
 import { checkPod } from "./checks.ts";
 import { type PlannedContainer, planContainer } from "./container.ts";
 import { DEFAULT_NODE } from "./downward.ts";
@@ -111,12 +111,26 @@ function uniqueHostPaths(containers: readonly PlannedContainer[]): Step[] {
 
 /** A check-host-ports step when some container asks for a host port below 1024. */
 function privilegedPorts(containers: readonly Container[]): Step[] {
-  const ports = containers.flatMap((c) =>
+  const ports = lowHostPorts(containers);
+  return ports.length > 0 ? [{ action: "check-host-ports", ports }] : [];
+}
+
+/**
+ * Whether any pod asks for a host port below 1024, so the caller learns whether Podman is
+ * rootless (GET /info, ~0.3 s) only then.
+ */
+export function needsPortFloor(pods: readonly Pod[]): boolean {
+  return pods.some(
+    (p) => lowHostPorts([...(p.spec.initContainers ?? []), ...p.spec.containers]).length > 0,
+  );
+}
+
+function lowHostPorts(containers: readonly Container[]): { container: string; hostPort: number }[] {
+  return containers.flatMap((c) =>
     (c.ports ?? []).flatMap((p) =>
       p.hostPort !== undefined && p.hostPort < 1024
         ? [{ container: c.name, hostPort: p.hostPort }]
         : [],
     ),
   );
-  return ports.length > 0 ? [{ action: "check-host-ports", ports }] : [];
 }

@@ -3,7 +3,7 @@ import { playPod } from "../../apply/converge.ts";
 import type { PlayedPod } from "../../apply/execute.ts";
 import { nodeHostFs } from "../../apply/hostpath.ts";
 import { waitForPod } from "../../apply/wait.ts";
-import { needsNodeFacts, planPods } from "../../plan/index.ts";
+import { needsNodeFacts, needsPortFloor, planPods } from "../../plan/index.ts";
 import { readHostInfo } from "../../podman/info.ts";
 import { connect } from "../connect.ts";
 import { describeFailure } from "../failure.ts";
@@ -46,14 +46,10 @@ export async function runPlay(
   try {
     // GET /info costs ~0.3 s: asked only when a pod reads host facts or a low host port.
     const pods = loaded.pods.map((d) => d.pod);
-    const lowPort = pods.some((p) =>
-      [...(p.spec.initContainers ?? []), ...p.spec.containers].some((c) =>
-        (c.ports ?? []).some((port) => port.hostPort !== undefined && port.hostPort < 1024),
-      ),
-    );
     const endpoint = client.transport.endpoint;
-    const info = needsNodeFacts(pods) || lowPort ? await readHostInfo(client) : undefined;
-    const node = info && needsNodeFacts(pods) ? podmanNodeFacts(info, endpoint) : undefined;
+    const wantsNode = needsNodeFacts(pods);
+    const info = wantsNode || needsPortFloor(pods) ? await readHostInfo(client) : undefined;
+    const node = info && wantsNode ? podmanNodeFacts(info, endpoint) : undefined;
     const portStart = info ? unprivilegedPortStart(info, endpoint) : undefined;
     const plan = planPods(loaded.pods, {
       ...(node ? { node } : {}),
