@@ -172,9 +172,8 @@ describe("re-play converges", () => {
     expect((await snapshotState()).volumes).toEqual(["env_data"]);
   });
 
-  // Fails today: the in-place update never looks at the signal, so a SIGINT during it is
-  // ignored (exit 0, the new container stays) although kplay printed "rolling back".
-  // Reported to the lead with a fix; drop `.failing` then.
+  // Regression guard: the in-place update once ignored the signal, so a SIGINT during it
+  // ended with exit 0 and the new container in place.
   test("SIGINT during an update puts the previous container back", async () => {
     const port = await freePort();
     const v1 = writeManifest(

@@ -141,10 +141,9 @@ describe("a failed play through the proxy leaves nothing behind", () => {
     expect(await snapshotState()).toEqual(before);
   });
 
-  // Fails today: an object whose create answer is lost is not in the journal, so a pod (or
-  // volume) Podman made is left behind while kplay reports a complete rollback. Reported to
-  // the lead with a fix (journal before the request; removal treats 404 as done). Drop
-  // `.failing` once fixed.
+  // Regression guard: an object whose create answer is lost was once left out of the journal,
+  // so a pod Podman made stayed behind while kplay reported a complete rollback. It is now
+  // journaled as uncertain and removed if Podman has it.
   test("the answer to the pod create is lost after Podman made it", async () => {
     const file = await manifest("lostpod");
     proxy.inject({ method: "POST", path: "/pods/create", action: { kind: "drop", when: "after" } });
@@ -215,9 +214,8 @@ describe("SIGINT during play rolls back", () => {
     expect(await snapshotState()).toEqual(before);
   });
 
-  // Fails today: the executor checks the signal only before each step, so a SIGINT that
-  // arrives during the last one (the pod start) is ignored: the play succeeds (exit 0) after
-  // kplay printed "rolling back". Reported to the lead with a fix; drop `.failing` then.
+  // Regression guard: the signal was once checked only before each step, so a SIGINT during
+  // the last one (the pod start) was ignored and the play succeeded.
   test("interrupted while the pod is being started", async () => {
     const file = await manifest("intrstart");
     const held = proxy.inject({
