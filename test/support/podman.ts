@@ -12,6 +12,7 @@ export { containersConf, podmanDir, repoRoot, testSocketPath, testUrl } from "./
 export { freePort, type HttpGetOptions, type HttpResponse, httpGet } from "./http.ts";
 export { type KplayRuntime, kplayCommand, type RunKplayOptions, runKplay } from "./kplay.ts";
 export type { RunResult } from "./process.ts";
+export { FINISHED_STATES } from "./states.ts";
 
 /**
  * Runs the podman CLI on the test store (same CONTAINERS_CONF, --root, --runroot and

@@ -7,7 +7,12 @@ import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanupStore, type StoreState, snapshotState } from "../support/podman.ts";
+import {
+  cleanupStore,
+  FINISHED_STATES,
+  type StoreState,
+  snapshotState,
+} from "../support/podman.ts";
 import { portBindings, stateOf, timedKplay, writePod } from "./helpers.ts";
 
 let work: string;
@@ -126,8 +131,7 @@ test("a container that exits 7 under restartPolicy Never: exit 1 with the code a
   });
   expect(run.ms).toBeLessThan(10_000);
   const state = (await stateOf("wait-exit-app")) as { Status: string; ExitCode: number };
-  // Podman 4.3 reports an exited container of a pod as "exited" or, once cleaned up, "stopped".
-  expect(["exited", "stopped"]).toContain(state.Status);
+  expect(FINISHED_STATES).toContain(state.Status);
   expect(state.ExitCode).toBe(7);
 });
 
