@@ -138,6 +138,19 @@ export async function runStep(
         client.call(step.request),
       );
       return;
+    case "ensure-volume": {
+      if (await client.exists(step.exists.path)) return;
+      try {
+        await recordCreate(journal, { kind: "claim", name: step.name }, () =>
+          client.call(step.request),
+        );
+      } catch (e) {
+        // Another pod of this run created it between the check and the create (Podman 4.3
+        // answers 500 "volume already exists", later ones 409): use it.
+        if (!(e instanceof PodmanApiError && (await client.exists(step.exists.path)))) throw e;
+      }
+      return;
+    }
     case "create-pod": {
       const res = await recordCreate(journal, { kind: "pod", name: step.name }, () =>
         client.call<{ Id: string }>(step.request),

@@ -1,9 +1,10 @@
 import type { PodmanClient } from "../podman/client.ts";
-import { removeContainer, removePod, removeVolume } from "../podman/objects.ts";
+import { removeContainer, removePod, removeSharedVolume, removeVolume } from "../podman/objects.ts";
 import type { Leftover } from "./errors.ts";
 import type { HostFs, HostPathCreated } from "./hostpath.ts";
 
-type CreatedKind = "pod" | "container" | "volume";
+/** A `claim` is a volume behind a PersistentVolumeClaim, which other pods may share. */
+type CreatedKind = "pod" | "container" | "volume" | "claim";
 
 /** An object created through Podman; `uncertain` when its create got no answer. */
 export type CreatedEntry = {
@@ -18,7 +19,12 @@ export type JournalEntry =
       readonly created: NonNullable<HostPathCreated>;
     };
 
-const COLLECTION = { pod: "pods", container: "containers", volume: "volumes" } as const;
+const COLLECTION = {
+  pod: "pods",
+  container: "containers",
+  volume: "volumes",
+  claim: "volumes",
+} as const;
 
 /**
  * Everything one play created, in order, so a failure can remove exactly that, newest first.
@@ -50,13 +56,16 @@ export class Journal {
           for (const c of entries) if (c.kind === "container") removed.push(`container ${c.name}`);
         } else if (entry.kind === "volume") {
           await removeVolume(client, entry.name);
+        } else if (entry.kind === "claim") {
+          // Never forced: a pod played alongside this one may have mounted it meanwhile.
+          if ((await removeSharedVolume(client, entry.name)) === "in-use") continue;
         } else {
           hostFs.undo(entry.created);
         }
-        removed.push(`${entry.kind} ${entry.name}`);
+        removed.push(`${kindWord(entry)} ${entry.name}`);
       } catch (e) {
         leftovers.push({
-          kind: entry.kind,
+          kind: kindWord(entry),
           name: entry.name,
           error: e instanceof Error ? e.message : String(e),
         });
@@ -77,4 +86,9 @@ export class Journal {
     }
     return out;
   }
+}
+
+/** What the user reads: a claim's volume is a volume. */
+function kindWord(entry: JournalEntry): Leftover["kind"] {
+  return entry.kind === "claim" ? "volume" : entry.kind;
 }

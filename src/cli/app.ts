@@ -143,10 +143,14 @@ export async function runCli(
 
   cli
     .command("down [...files]", "Stop and remove the pods the files describe")
+    .option("--volumes", "Also remove the volumes kplay created for persistentVolumeClaims")
     .option("--strict", "Treat warnings as errors")
     .option("-q, --quiet", "Print nothing on success")
     .action((args: string[], o: Options) => {
-      result = runDown(io, files(args), withUrl(common(o)));
+      result = runDown(io, files(args), {
+        ...withUrl(common(o)),
+        volumes: bool(o.volumes, false),
+      });
     });
 
   cli

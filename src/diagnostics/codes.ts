@@ -37,6 +37,7 @@ export const DIAGNOSTIC_CODES = {
   "annotations-too-large": "annotations exceed 256 KiB in total",
   "duplicate-name": "two containers or two volumes share a name",
   "unknown-volume": "a volume mount names no declared volume",
+  "volume-source": "a volume names no source (hostPath, emptyDir, ...) or more than one",
   "duplicate-mount-path": "a container mounts two volumes at one path",
   "port-range": "a port is outside 1-65535",
   "duplicate-host-port": "two ports publish the same host port, protocol and address",

@@ -4,6 +4,7 @@
  * Works on the plain value (typed checks may have failed elsewhere) and skips reported paths.
  */
 import { formatPath, type ObjectContext, quote, report } from "./context.ts";
+import { K8S_TYPES } from "./k8s-fields.generated.ts";
 import { MAX_ANNOTATIONS_BYTES } from "./limits.ts";
 import type { FieldPath } from "./model.ts";
 import {
@@ -150,7 +151,16 @@ function checkMetadata(
   }
 }
 
-/** Checks volume names; returns the set of declared names for the mounts to refer to. */
+/** Every field of a Kubernetes Volume but its name is a volume source. */
+const VOLUME_SOURCES: ReadonlySet<string> = new Set(
+  Object.keys(K8S_TYPES.Volume?.fields ?? {}).filter((f) => f !== "name"),
+);
+
+/**
+ * Checks volume names and that each volume has exactly one source, as the API server does;
+ * claim names must be names a PersistentVolumeClaim can have. Returns the declared names for
+ * the mounts to refer to.
+ */
 function checkVolumes(
   ctx: ObjectContext,
   spec: Record<string, unknown>,
@@ -172,8 +182,34 @@ function checkVolumes(
       );
     names.add(name);
   });
+  list(spec.volumes).forEach((v, i) => {
+    const volume = mapping(v);
+    if (!volume) return;
+    const sources = Object.keys(volume).filter((k) => VOLUME_SOURCES.has(k));
+    const at = ["spec", "volumes", i];
+    if (sources.length === 0 && !isUnderReported(at, reported)) {
+      const message = `${formatPath(at)}: must specify a volume type`;
+      report(ctx, "volume-source", "error", at, message, VOLUME_SOURCE_HINT, "key");
+    }
+    for (const extra of sources.slice(1)) {
+      const path = [...at, extra];
+      const message = `${formatPath(path)}: may not specify more than 1 volume type (${sources[0]} is already given)`;
+      report(ctx, "volume-source", "error", path, message, undefined, "key");
+    }
+    checkName(
+      ctx,
+      [...at, "persistentVolumeClaim", "claimName"],
+      mapping(volume.persistentVolumeClaim)?.claimName,
+      "claim name (a DNS-1123 subdomain, as every PersistentVolumeClaim is named)",
+      checkDns1123Subdomain,
+      reported,
+    );
+  });
   return names;
 }
+
+const VOLUME_SOURCE_HINT =
+  "add one source, e.g. `emptyDir: {}` for scratch space shared by the pod's containers";
 
 function utf8Length(s: string): number {
   return new TextEncoder().encode(s).length;

@@ -54,7 +54,7 @@ const HOST = "kplay runs every pod on this host";
 const SERVER = "it is set by the API server";
 const ACCOUNTS = "kplay has no service accounts";
 const VOLUME =
-  "kplay supports hostPath and emptyDir volumes (configMap, secret and persistentVolumeClaim to come)";
+  "kplay supports hostPath, emptyDir and persistentVolumeClaim volumes (configMap and secret to come)";
 
 /** The support table. */
 export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
@@ -255,11 +255,7 @@ export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
   "Volume.emptyDir": S("supported", "high"),
   "Volume.configMap": CONFIG,
   "Volume.secret": CONFIG,
-  "Volume.persistentVolumeClaim": {
-    ...CONFIG,
-    reason: "kplay does not map claims to Podman volumes yet",
-    hint: "ConfigMap and Secret kinds are not supported yet; nor are claims",
-  },
+  "Volume.persistentVolumeClaim": S("supported", "high"),
   "HostPathVolumeSource.path": S("supported", "high"),
   "HostPathVolumeSource.type": S(),
   "EmptyDirVolumeSource.medium": S(),

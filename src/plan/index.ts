@@ -68,7 +68,7 @@ export function planPod(doc: PodDocument, options: PlanOptions = {}): PodPlan {
           {
             action: "require-podman" as const,
             version: "4.4.0",
-            feature: "subPath on an emptyDir volume",
+            feature: "subPath in an emptyDir or claim volume",
           },
         ]
       : []),

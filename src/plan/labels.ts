@@ -9,6 +9,11 @@ export const LABEL_CONTAINER = "io.kplay.container";
 export const LABEL_GRACE = "io.kplay.grace-period";
 /** "true" on init containers, so converge can tell them apart from app containers. */
 export const LABEL_INIT = "io.kplay.init";
+/**
+ * On a Podman volume kplay created for a PersistentVolumeClaim: the claim's name. Such a
+ * volume outlives the pods that mount it; only `down --volumes` removes it.
+ */
+export const LABEL_CLAIM = "io.kplay.claim";
 /** The readiness probe (JSON of a PlannedProbe), so `ps` can tell ready from running. */
 export const LABEL_READINESS = "io.kplay.readiness";
 

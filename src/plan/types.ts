@@ -39,6 +39,20 @@ export interface CreateVolumeStep {
   readonly request: ApiRequest;
 }
 
+/**
+ * Make sure the Podman volume behind a PersistentVolumeClaim exists: reuse it when it does
+ * (whoever made it), create it labelled as kplay's when it does not.
+ */
+export interface EnsureVolumeStep {
+  readonly action: "ensure-volume";
+  /** The Kubernetes volume name. */
+  readonly volume: string;
+  /** The Podman volume name: the claim's name. */
+  readonly name: string;
+  readonly exists: ApiRequest;
+  readonly request: ApiRequest;
+}
+
 export interface CreatePodStep {
   readonly action: "create-pod";
   readonly name: string;
@@ -142,6 +156,7 @@ export type Step =
   | CheckImageUserStep
   | HostPathStep
   | CreateVolumeStep
+  | EnsureVolumeStep
   | CreatePodStep
   | CreateContainerStep
   | StartPodStep;

@@ -1,15 +1,17 @@
 import { isAbsolute, join, normalize } from "node:path";
 import type { Container, Volume } from "../manifest/model.ts";
-import { LABEL_MANAGED, LABEL_POD } from "./labels.ts";
-import type { CreateVolumeStep, HostPathStep } from "./types.ts";
+import { LABEL_CLAIM, LABEL_MANAGED, LABEL_POD } from "./labels.ts";
+import type { CreateVolumeStep, EnsureVolumeStep, HostPathStep } from "./types.ts";
 
 /** How one Kubernetes volume appears inside containers. */
 export type VolumeBinding =
   | { readonly kind: "bind"; readonly source: string }
-  | { readonly kind: "named"; readonly name: string };
+  | { readonly kind: "named"; readonly name: string; readonly readOnly?: boolean };
+
+type VolumeStep = HostPathStep | CreateVolumeStep | EnsureVolumeStep;
 
 export interface PlannedVolumes {
-  readonly steps: (HostPathStep | CreateVolumeStep)[];
+  readonly steps: VolumeStep[];
   readonly bindings: ReadonlyMap<string, VolumeBinding>;
 }
 
@@ -24,10 +26,12 @@ export function emptyDirVolumeName(pod: string, volume: string): string {
 /**
  * hostPath volumes become bind mounts (relative paths resolved against the manifest's folder,
  * unlike Podman which uses its own working directory); each emptyDir becomes one Podman volume
- * shared by every container that mounts it, labelled so `down` removes it with the pod.
+ * shared by every container that mounts it, labelled so `down` removes it with the pod. A
+ * persistentVolumeClaim becomes the Podman volume named after the claim (as `podman kube play`
+ * maps it), created on first use and kept when pods go, like the claim it stands for.
  */
 export function planVolumes(pod: string, volumes: readonly Volume[], dir: string): PlannedVolumes {
-  const steps: (HostPathStep | CreateVolumeStep)[] = [];
+  const steps: VolumeStep[] = [];
   const bindings = new Map<string, VolumeBinding>();
   for (const v of volumes) {
     if (v.hostPath) {
@@ -60,6 +64,21 @@ export function planVolumes(pod: string, volumes: readonly Volume[], dir: string
         },
       });
       bindings.set(v.name, { kind: "named", name });
+    } else if (v.persistentVolumeClaim) {
+      const name = v.persistentVolumeClaim.claimName;
+      steps.push({
+        action: "ensure-volume",
+        volume: v.name,
+        name,
+        exists: { method: "GET", path: `/volumes/${encodeURIComponent(name)}/exists` },
+        request: {
+          method: "POST",
+          path: "/volumes/create",
+          body: { Name: name, Label: { [LABEL_MANAGED]: "true", [LABEL_CLAIM]: name } },
+        },
+      });
+      const readOnly = v.persistentVolumeClaim.readOnly === true;
+      bindings.set(v.name, { kind: "named", name, ...(readOnly ? { readOnly } : {}) });
     }
   }
   return { steps, bindings };
@@ -102,7 +121,9 @@ export function containerMounts(
     const binding = bindings.get(m.name);
     if (!binding) continue; // validation guarantees every mount names a declared volume
     destinations.add(normalize(m.mountPath));
-    const options: string[] = m.readOnly ? ["ro"] : [];
+    // A claim's readOnly forces every mount of it read-only, as the kubelet does.
+    const readOnly = m.readOnly === true || (binding.kind === "named" && binding.readOnly === true);
+    const options: string[] = readOnly ? ["ro"] : [];
     if (m.mountPropagation) options.push(PROPAGATION[m.mountPropagation]);
     if (binding.kind === "bind") {
       const source = m.subPath ? join(binding.source, m.subPath) : binding.source;

@@ -2,6 +2,7 @@
  * Typed libpod calls on pods, containers and volumes that the executor, `down` and `ps` share.
  */
 import type { PodmanClient } from "./client.ts";
+import { PodmanApiError } from "./errors.ts";
 import { decodeLogStream } from "./logs.ts";
 
 export interface PodInspect {
@@ -74,6 +75,15 @@ export async function removePod(
   await client.call({ method: "DELETE", path, query: { force: "true" } }, { ok: [404] });
 }
 
+/** The names of the named volumes a container mounts. */
+export async function containerVolumeNames(client: PodmanClient, id: string): Promise<string[]> {
+  const c = await client.call<{ Mounts?: { Type: string; Name?: string }[] | null }>({
+    method: "GET",
+    path: `/containers/${enc(id)}/json`,
+  });
+  return (c?.Mounts ?? []).flatMap((m) => (m.Type === "volume" && m.Name ? [m.Name] : []));
+}
+
 /** Lists volume names matching a label filter. */
 export async function listVolumes(client: PodmanClient, label: string): Promise<string[]> {
   const filters = JSON.stringify({ label: [label] });
@@ -91,6 +101,40 @@ export async function removeVolume(client: PodmanClient, name: string): Promise<
     { method: "DELETE", path: `/volumes/${enc(name)}`, query: { force: "true" } },
     { ok: [404] },
   );
+}
+
+/**
+ * Removes a volume other containers may use, without force (forcing would remove them too):
+ * "in-use" when Podman refuses because a container still mounts it.
+ */
+export async function removeSharedVolume(
+  client: PodmanClient,
+  name: string,
+): Promise<"removed" | "in-use"> {
+  try {
+    await client.call({ method: "DELETE", path: `/volumes/${enc(name)}` }, { ok: [404] });
+    return "removed";
+  } catch (e) {
+    if (e instanceof PodmanApiError && e.status === 409) return "in-use";
+    throw e;
+  }
+}
+
+/** Labels of a volume, or undefined when there is none of that name. */
+export async function volumeLabels(
+  client: PodmanClient,
+  name: string,
+): Promise<Record<string, string> | undefined> {
+  try {
+    const res = await client.call<{ Labels?: Record<string, string> | null }>({
+      method: "GET",
+      path: `/volumes/${enc(name)}/json`,
+    });
+    return res?.Labels ?? {};
+  } catch (e) {
+    if (e instanceof PodmanApiError && e.status === 404) return undefined;
+    throw e;
+  }
 }
 
 /** Removes a container (killing it first); a missing one is fine. */

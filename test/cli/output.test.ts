@@ -130,10 +130,10 @@ describe("a pod's life in data form", () => {
 
   test("down -o json: the pod removed with its volume; -o yaml of a second down: not-found", async () => {
     expect(await data(["down", FULL], "json")).toEqual({
-      pods: [{ name: "cli-full", status: "removed", volumes: ["cli-full_www"] }],
+      pods: [{ name: "cli-full", status: "removed", volumes: ["cli-full_www"], claims: [] }],
     });
     expect(await data(["down", FULL], "yaml")).toEqual({
-      pods: [{ name: "cli-full", status: "not-found", volumes: [] }],
+      pods: [{ name: "cli-full", status: "not-found", volumes: [], claims: [] }],
     });
   });
 

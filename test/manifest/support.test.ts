@@ -80,7 +80,6 @@ describe("the support table", () => {
       "EnvVarSource.configMapKeyRef",
       "EnvVarSource.secretKeyRef",
       "Volume.configMap",
-      "Volume.persistentVolumeClaim",
       "Volume.secret",
     ]);
   });

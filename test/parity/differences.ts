@@ -462,9 +462,40 @@ export const DIFFERENCES: readonly Difference[] = [
     },
   },
   {
+    id: "claim-read-only",
+    reason:
+      "A persistentVolumeClaim with readOnly: true makes every mount of it read-only, as the kubelet does; Podman 4.3 mounts it read-write unless the volumeMount says readOnly",
+    apply: (p) => {
+      const readOnly = new Set(
+        arr(spec(p.manifest).volumes)
+          .map(obj)
+          .filter((v) => obj(v.persistentVolumeClaim).readOnly === true)
+          .map((v) => String(obj(v.persistentVolumeClaim).claimName)),
+      );
+      if (readOnly.size === 0) return false;
+      return eachContainer(p, (_m, podman, kplay) => {
+        let applied = false;
+        for (const mount of podman.mounts) {
+          if (mount.type !== "volume" || !readOnly.has(mount.source)) continue;
+          const mine = kplay.mounts.find((k) => k.destination === mount.destination);
+          expect(mine?.rw).toBe(false);
+          if (mount.rw) applied = true;
+          mount.rw = false;
+        }
+        return applied;
+      });
+    },
+  },
+  {
     id: "sub-path",
     reason:
-      "subPath mounts that folder of the volume (created when missing, as the kubelet does); Podman 4.3 ignores subPath and mounts the whole volume",
+      "subPath mounts that folder of the volume (created when missing, as the kubelet does); Podman 4.3 ignores subPath and mounts the whole volume. In a Podman volume (emptyDir, claim) only libpod >= 4.4 can mount a subPath, so on 4.3 kplay refuses the pod before creating anything instead of mounting the whole volume",
+    explains: (c) =>
+      c.podmanError === undefined &&
+      /subPath in an emptyDir or claim volume needs Podman 4\.4\.0 or newer/.test(
+        c.kplayError ?? "",
+      ) &&
+      /nothing had been created/.test(c.kplayError ?? ""),
     apply: (p) =>
       eachContainer(p, (m, podman) => {
         let applied = false;
@@ -554,7 +585,7 @@ export const DIFFERENCES: readonly Difference[] = [
   {
     id: "not-yet-supported",
     reason:
-      "Fields kplay does not translate yet (persistentVolumeClaim, lifecycle hooks, sidecar init containers, pod-level resources, ...) are refused with unsupported-field rather than silently dropped",
+      "Fields kplay does not translate yet (configMap and secret volumes, lifecycle hooks, sidecar init containers, pod-level resources, ...) are refused with unsupported-field rather than silently dropped",
     explains: (c) =>
       c.podmanError === undefined && /error\[unsupported-field\]/.test(c.kplayError ?? ""),
   },

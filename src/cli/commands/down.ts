@@ -1,5 +1,11 @@
 import { mapSettled } from "../../apply/concurrency.ts";
-import { downPod } from "../../apply/down.ts";
+import {
+  type ClaimRemoval,
+  claimVolumes,
+  type DownResult,
+  downPod,
+  removeClaims,
+} from "../../apply/down.ts";
 import { connect } from "../connect.ts";
 import { describeFailure } from "../failure.ts";
 import { type CliIo, EXIT_OK, EXIT_USAGE } from "../io.ts";
@@ -12,6 +18,8 @@ export interface DownFlags {
   readonly quiet: boolean;
   readonly output: OutputFormat;
   readonly debug: boolean;
+  /** Also remove the volumes kplay created for claims (`--volumes`). */
+  readonly volumes?: boolean;
 }
 
 /** `kplay down FILE...`: stop and remove the pods the files describe, all at once. */
@@ -28,7 +36,7 @@ export async function runDown(
     // Pods stop concurrently so a slow grace period in one does not hold up the others.
     const results = await mapSettled(names, names.length, (n) => downPod(client, n));
     let code = EXIT_OK;
-    const done = [];
+    const done: DownResult[] = [];
     for (const r of results) {
       if (r.status === "fulfilled") {
         done.push(r.value);
@@ -38,15 +46,48 @@ export async function runDown(
         code = Math.max(code, f.code);
       }
     }
+    // Claims go only after every pod is down: two pods of the input may share one. Those
+    // the files name count too, so `down --volumes` after a plain `down` still finds them.
+    let claims = uniqueClaims(done);
+    let removals: ClaimRemoval[] = [];
+    if (flags.volumes) {
+      try {
+        const named = loaded.pods.flatMap((d) =>
+          (d.pod.spec.volumes ?? []).flatMap((v) =>
+            v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : [],
+          ),
+        );
+        const known = new Set(claims.map((c) => c.name));
+        const more = await claimVolumes(
+          client,
+          named.filter((n) => !known.has(n)),
+        );
+        claims = [...claims, ...more].sort((a, b) => (a.name < b.name ? -1 : 1));
+        removals = await removeClaims(client, claims);
+      } catch (e) {
+        const f = describeFailure(e, flags.debug);
+        io.stderr(f.text);
+        code = Math.max(code, f.code);
+      }
+    }
     if (flags.output !== "table") {
-      io.stdout(renderData({ pods: done }, flags.output));
+      io.stdout(
+        renderData({ pods: done, ...(flags.volumes ? { claims: removals } : {}) }, flags.output),
+      );
     } else if (!flags.quiet) {
-      for (const d of done) {
-        const vols = d.volumes.length
-          ? ` (and volume${d.volumes.length > 1 ? "s" : ""} ${d.volumes.join(", ")})`
-          : "";
+      for (const d of done) io.stdout(podLine(d));
+      if (flags.volumes) {
+        for (const r of removals) {
+          io.stdout(
+            r.status === "removed"
+              ? `volume/${r.name} removed\n`
+              : `volume/${r.name} kept: ${r.reason}\n`,
+          );
+        }
+      } else if (claims.length > 0) {
+        const list = claims.map((c) => c.name).join(", ");
         io.stdout(
-          d.status === "removed" ? `pod/${d.name} removed${vols}\n` : `pod/${d.name} not found\n`,
+          `volumes of claims kept: ${list} (down --volumes removes the ones kplay created)\n`,
         );
       }
     }
@@ -54,4 +95,17 @@ export async function runDown(
   } finally {
     await client.transport.close();
   }
+}
+
+function podLine(d: DownResult): string {
+  if (d.status !== "removed") return `pod/${d.name} not found\n`;
+  const vols = d.volumes.length
+    ? ` (and volume${d.volumes.length > 1 ? "s" : ""} ${d.volumes.join(", ")})`
+    : "";
+  return `pod/${d.name} removed${vols}\n`;
+}
+
+function uniqueClaims(done: readonly DownResult[]): DownResult["claims"] {
+  const byName = new Map(done.flatMap((d) => d.claims).map((c) => [c.name, c]));
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 }
