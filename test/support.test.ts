@@ -55,7 +55,8 @@ describe("test harness", () => {
     expect((await snapshotState()).containers).toContain("harness-httpd");
     const started = Date.now();
     await cleanupStore();
-    expect(Date.now() - started).toBeLessThan(5000);
+    // Killed, not stopped: one 10 s stop timeout would show (the httpd ignores SIGTERM).
+    expect(Date.now() - started).toBeLessThan(9500);
     expect(await snapshotState()).toEqual(before);
   });
 

@@ -42,6 +42,14 @@ import { coreManifest } from "./manifests.ts";
 
 let work: string;
 
+/**
+ * rootlessport accepts on the host before the pod's httpd listens and may then hold the
+ * connection without an answer, so each attempt is short and there are many: 40 x (2 s +
+ * 0.2 s) stays inside the suite's 120 s test timeout. (CI once took 21 s for a play that
+ * takes 2 s here, which 10 s attempts would explain.)
+ */
+const ROOTLESSPORT_RETRY = { timeoutMs: 2000, retries: 40 } as const;
+
 async function waitForFile(path: string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -127,10 +135,7 @@ function rootlessSuite(): void {
     expect(played.stdout).toContain("pod/rl-core");
 
     // From the host through rootlessport on 127.0.0.1.
-    const res = await httpGet(`http://127.0.0.1:${port}/index.html`, {
-      timeoutMs: 10000,
-      retries: 50,
-    });
+    const res = await httpGet(`http://127.0.0.1:${port}/index.html`, ROOTLESSPORT_RETRY);
     expect(res.status).toBe(200);
     expect(res.body).toBe("hello rootless\n");
     // The sidecar reached httpd over the pod's localhost (slirp4netns netns) and wrote the
@@ -197,10 +202,7 @@ function rootlessSuite(): void {
     expect(played.exitCode).toBe(0);
     expect(statSync(outDir).isDirectory()).toBe(true);
     expect(statSync(outDir).uid).toBe(rootlessUser().uid);
-    const res = await httpGet(`http://127.0.0.1:${port}/index.html`, {
-      timeoutMs: 10000,
-      retries: 50,
-    });
+    const res = await httpGet(`http://127.0.0.1:${port}/index.html`, ROOTLESSPORT_RETRY);
     expect(res.body).toBe("doc\n");
 
     const probe = await rootlessPodman([

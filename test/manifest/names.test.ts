@@ -60,6 +60,8 @@ describe("Kubernetes name syntaxes", () => {
     ]) {
       check(`${"a-".repeat(500_000)}!`);
     }
-    expect(performance.now() - started).toBeLessThan(200);
+    // A hang detector, not a benchmark: linear scans take ~2 ms here, a backtracking
+    // (quadratic) scan of a million characters takes minutes.
+    expect(performance.now() - started).toBeLessThan(3000);
   });
 });
