@@ -1,8 +1,9 @@
 import { imageUserProblem } from "../plan/security.ts";
-import type { PodPlan, Step } from "../plan/types.ts";
+import type { PodPlan, PrepareSubPathsStep, Step } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { PodmanApiError } from "../podman/errors.ts";
-import { inspectPod, tailLogs } from "../podman/objects.ts";
+import { inspectPod, removeContainer, tailLogs } from "../podman/objects.ts";
+import { directoryTar, type TarDirectory } from "../podman/tar.ts";
 import { compareVersions } from "../podman/version.ts";
 import { TransportError } from "../transport/types.ts";
 import { PlayError, PodPlayFailed } from "./errors.ts";
@@ -151,6 +152,8 @@ export async function runStep(
       }
       return;
     }
+    case "prepare-sub-paths":
+      return prepareSubPaths(client, step, journal);
     case "create-pod": {
       const res = await recordCreate(journal, { kind: "pod", name: step.name }, () =>
         client.call<{ Id: string }>(step.request),
@@ -181,6 +184,48 @@ export async function runStep(
       return;
     }
   }
+}
+
+/**
+ * Creates the missing folders of subPaths inside Podman volumes through a helper container
+ * that is never started (see PrepareSubPathsStep). A folder that exists is left exactly as
+ * it is; a new one gets its volume's permissions, as the kubelet gives it, and root as owner.
+ */
+async function prepareSubPaths(
+  client: PodmanClient,
+  step: PrepareSubPathsStep,
+  journal: Journal,
+): Promise<void> {
+  const entry = { kind: "container", name: step.name } as const;
+  await recordCreate(journal, entry, () => client.call(step.request));
+  const missing: TarDirectory[] = [];
+  for (const folder of step.folders) {
+    const parts = folder.split("/");
+    // kplay/<n> is the volume's root, mounted by the helper: its mode is the one to copy.
+    const root = await client.statPath(step.name, `/${parts.slice(0, 2).join("/")}`);
+    for (let i = 3; i <= parts.length; i++) {
+      const path = parts.slice(0, i).join("/");
+      if (missing.some((m) => m.path === path)) continue;
+      if (await client.statPath(step.name, `/${path}`)) continue;
+      missing.push({ path, mode: (root?.mode ?? 0o755) & 0o777 });
+    }
+  }
+  // One archive per volume, extracted at its root: libpod resolves the target path to the
+  // volume's mountpoint, not each entry's path (one archive at / would land in the helper).
+  const roots = [...new Set(missing.map((m) => m.path.split("/").slice(0, 2).join("/")))];
+  for (const root of roots) {
+    const inside = missing
+      .filter((m) => m.path.startsWith(`${root}/`))
+      .map((m) => ({ ...m, path: m.path.slice(root.length + 1) }));
+    await client.call({
+      method: "PUT",
+      path: `/containers/${encodeURIComponent(step.name)}/archive`,
+      query: { path: `/${root}` },
+      body: directoryTar(inside, Date.now() / 1000),
+    });
+  }
+  await removeContainer(client, step.name);
+  journal.forget(entry);
 }
 
 /**

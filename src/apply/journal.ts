@@ -36,6 +36,12 @@ export class Journal {
     this.entries.push(entry);
   }
 
+  /** Drops an object the run removed again itself (a helper container). */
+  forget(entry: CreatedEntry): void {
+    const i = this.entries.findIndex((e) => e.kind === entry.kind && e.name === entry.name);
+    if (i >= 0) this.entries.splice(i, 1);
+  }
+
   /** Removes every recorded object, newest first; returns what was removed and what was not. */
   async rollback(
     client: PodmanClient,

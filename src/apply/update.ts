@@ -81,7 +81,7 @@ export async function updateContainers(
         ) {
           await runStep(client, step, journal, state, options);
         }
-        if (step.action === "prepare-host-path")
+        if (step.action === "prepare-host-path" || step.action === "prepare-sub-paths")
           await runStep(client, step, journal, state, options);
       }
     } catch (cause) {

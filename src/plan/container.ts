@@ -17,7 +17,7 @@ import { resourceLimits } from "./resources.ts";
 import { containerSecurity, imageUserCheck, securityFields } from "./security.ts";
 import { signalNumber } from "./signals.ts";
 import type { CheckImageUserStep, CreateContainerStep, HostPathStep, NodeFacts } from "./types.ts";
-import { containerMounts, type VolumeBinding } from "./volumes.ts";
+import { type ContainerMounts, containerMounts, type VolumeBinding } from "./volumes.ts";
 
 export { containerName };
 
@@ -43,8 +43,8 @@ export interface PlannedContainer {
   readonly step: CreateContainerStep & { hash: string };
   readonly hostPaths: readonly HostPathStep[];
   readonly imageCheck?: CheckImageUserStep;
-  /** A named volume is mounted with a subPath, which Podman honours from 4.4 on. */
-  readonly namedSubPath: boolean;
+  /** subPaths inside named volumes, which Podman honours from 4.4 on (see volumes.ts). */
+  readonly namedSubPaths: ContainerMounts["namedSubPaths"];
 }
 
 /** Deep-merges the annotation parts of `resource_limits` into the one from resources. */
@@ -141,7 +141,7 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
       ...(probes.length > 0 ? { probes } : {}),
     },
     hostPaths: mounts.hostPaths,
-    namedSubPath: mounts.namedSubPath,
+    namedSubPaths: mounts.namedSubPaths,
     ...(check
       ? {
           imageCheck: {

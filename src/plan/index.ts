@@ -1,12 +1,13 @@
+import { normalize } from "node:path";
 import type { Container, Pod, PodDocument } from "../manifest/model.ts";
 import { checkPod } from "./checks.ts";
 import { type PlannedContainer, planContainer } from "./container.ts";
 import { DEFAULT_NODE } from "./downward.ts";
 import { planImages } from "./images.ts";
-import { hashJson, LABEL_GRACE, LABEL_POD_HASH } from "./labels.ts";
+import { hashJson, LABEL_GRACE, LABEL_MANAGED, LABEL_POD_HASH } from "./labels.ts";
 import { podCreateBody } from "./pod.ts";
 import { DEFAULT_SECCOMP_ROOT } from "./security.ts";
-import type { Plan, PlanOptions, PodPlan, Step } from "./types.ts";
+import type { Plan, PlanOptions, PodPlan, PrepareSubPathsStep, Step } from "./types.ts";
 import { planVolumes } from "./volumes.ts";
 
 export { checkPlannable } from "./checks.ts";
@@ -63,7 +64,7 @@ export function planPod(doc: PodDocument, options: PlanOptions = {}): PodPlan {
   labels[LABEL_POD_HASH] = podHash;
   if (grace !== undefined) labels[LABEL_GRACE] = String(grace);
   const steps: Step[] = [
-    ...(containers.some((p) => p.namedSubPath)
+    ...(containers.some((p) => p.namedSubPaths.length > 0)
       ? [
           {
             action: "require-podman" as const,
@@ -76,6 +77,7 @@ export function planPod(doc: PodDocument, options: PlanOptions = {}): PodPlan {
     ...planImages([...inits, ...pod.spec.containers]),
     ...containers.flatMap((p) => (p.imageCheck ? [p.imageCheck] : [])),
     ...volumes.steps,
+    ...subPathFolders(name, containers, all),
     ...uniqueHostPaths(containers),
     {
       action: "create-pod",
@@ -99,6 +101,48 @@ export function planPod(doc: PodDocument, options: PlanOptions = {}): PodPlan {
     ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
     steps,
   };
+}
+
+/**
+ * The step that creates subPath folders inside Podman volumes, when any container mounts one
+ * (the helper container uses the first such container's image, which is ensured by then).
+ */
+function subPathFolders(
+  pod: string,
+  containers: readonly PlannedContainer[],
+  all: readonly { c: Container }[],
+): PrepareSubPathsStep[] {
+  const first = containers.findIndex((p) => p.namedSubPaths.length > 0);
+  const image = all[first]?.c.image;
+  if (image === undefined) return [];
+  const mounts = [...new Set(containers.flatMap((p) => p.namedSubPaths.map((s) => s.volume)))];
+  const folders = [
+    ...new Set(
+      containers.flatMap((p) =>
+        p.namedSubPaths.map((s) => `kplay/${mounts.indexOf(s.volume)}/${normalize(s.path)}`),
+      ),
+    ),
+  ].map((f) => f.replace(/\/+$/, ""));
+  const name = `${pod}-kplay_subpaths`;
+  return [
+    {
+      action: "prepare-sub-paths",
+      name,
+      request: {
+        method: "POST",
+        path: "/containers/create",
+        body: {
+          name,
+          image,
+          command: ["/kplay-never-started"],
+          netns: { nsmode: "none" },
+          volumes: mounts.map((v, i) => ({ Name: v, Dest: `/kplay/${i}` })),
+          labels: { [LABEL_MANAGED]: "true" },
+        },
+      },
+      folders,
+    },
+  ];
 }
 
 /** subPath folders, each once, after the volumes they live in were prepared. */

@@ -53,6 +53,22 @@ export interface EnsureVolumeStep {
   readonly request: ApiRequest;
 }
 
+/**
+ * Create the folders of subPaths inside Podman volumes (emptyDir, claims), as the kubelet
+ * does: libpod mounts a volume's SubPath only when the folder exists. A container that is
+ * never started mounts the volumes at `/kplay/<n>`; each missing folder is stat'ed and then
+ * written through libpod's archive endpoint (no program runs, so any image will do), and the
+ * container is removed again.
+ */
+export interface PrepareSubPathsStep {
+  readonly action: "prepare-sub-paths";
+  /** The helper container's name, `<pod>-kplay_subpaths` (`_` is never in a Kubernetes name). */
+  readonly name: string;
+  readonly request: ApiRequest;
+  /** Folders to create, relative to the helper's root: `kplay/<n>/<subPath>`. */
+  readonly folders: readonly string[];
+}
+
 export interface CreatePodStep {
   readonly action: "create-pod";
   readonly name: string;
@@ -157,6 +173,7 @@ export type Step =
   | HostPathStep
   | CreateVolumeStep
   | EnsureVolumeStep
+  | PrepareSubPathsStep
   | CreatePodStep
   | CreateContainerStep
   | StartPodStep;

@@ -100,8 +100,11 @@ export interface ContainerMounts {
   readonly volumes: object[];
   /** subPath folders inside hostPath volumes, created when missing as the kubelet does. */
   readonly hostPaths: HostPathStep[];
-  /** Whether a named volume is mounted with a subPath (libpod honours it from Podman 4.4). */
-  readonly namedSubPath: boolean;
+  /**
+   * The subPaths of named volumes (Podman volume name, path inside it): libpod mounts them
+   * from Podman 4.4 on, but only if the folder exists, so kplay creates them first.
+   */
+  readonly namedSubPaths: { readonly volume: string; readonly path: string }[];
 }
 
 /**
@@ -115,7 +118,7 @@ export function containerMounts(
   bindings: ReadonlyMap<string, VolumeBinding>,
   readOnlyRoot = false,
 ): ContainerMounts {
-  const out: ContainerMounts = { mounts: [], volumes: [], hostPaths: [], namedSubPath: false };
+  const out: ContainerMounts = { mounts: [], volumes: [], hostPaths: [], namedSubPaths: [] };
   const destinations = new Set<string>();
   for (const m of container.volumeMounts ?? []) {
     const binding = bindings.get(m.name);
@@ -142,7 +145,7 @@ export function containerMounts(
         Options: options,
         ...(m.subPath ? { SubPath: m.subPath } : {}),
       });
-      if (m.subPath) Object.assign(out, { namedSubPath: true });
+      if (m.subPath) out.namedSubPaths.push({ volume: binding.name, path: m.subPath });
     }
   }
   if (readOnlyRoot) {

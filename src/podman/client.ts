@@ -69,6 +69,27 @@ export class PodmanClient {
     return res.body;
   }
 
+  /**
+   * The stat libpod gives for a path in a container's filesystem (volumes included), from
+   * `HEAD …/archive`; undefined when there is nothing at that path.
+   */
+  async statPath(container: string, path: string): Promise<{ mode: number } | undefined> {
+    const target = `/containers/${encodeURIComponent(container)}/archive`;
+    const res = await this.transport.request({
+      method: "HEAD",
+      path: API_PREFIX + target,
+      query: { path },
+    });
+    await res.text();
+    if (res.status === 404) return undefined;
+    if (res.status < 200 || res.status >= 300) {
+      throw new PodmanApiError("HEAD", target, res.status, `cannot stat ${path}`);
+    }
+    const header = res.headers.get("x-docker-container-path-stat");
+    const stat = header ? (JSON.parse(atob(header)) as { mode?: number }) : {};
+    return { mode: stat.mode ?? 0o755 };
+  }
+
   /** Answers whether an `…/exists` endpoint says the object exists (204) or not (404). */
   async exists(path: string): Promise<boolean> {
     const res = await this.transport.request({ method: "GET", path: API_PREFIX + path });

@@ -25,7 +25,10 @@ export function createFetchTransport(
     endpoint,
     async request(req: HttpRequest): Promise<HttpResponse> {
       const init: RequestInit = { method: req.method, headers: {} };
-      if (req.body !== undefined) {
+      if (req.body instanceof Uint8Array) {
+        init.body = req.body;
+        init.headers = { "content-type": "application/x-tar" };
+      } else if (req.body !== undefined) {
         init.body = JSON.stringify(req.body);
         init.headers = { "content-type": "application/json" };
       }

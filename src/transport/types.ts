@@ -13,7 +13,7 @@ export interface HttpRequest {
   /** Absolute path with its version prefix, e.g. `/v4.0.0/libpod/pods/create`. */
   readonly path: string;
   readonly query?: Readonly<Record<string, string>>;
-  /** Sent as JSON when present. */
+  /** Sent as JSON when present; bytes (a tar archive) are sent as they are. */
   readonly body?: unknown;
   readonly signal?: AbortSignal;
 }

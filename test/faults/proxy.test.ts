@@ -155,6 +155,43 @@ describe("a failed play through the proxy leaves nothing behind", () => {
     expect(await snapshotState()).toEqual(before);
   });
 
+  // A claim's volume is journaled apart from emptyDirs (its rollback is never forced); a lost
+  // answer must still leave it uncertain and removed when Podman made it.
+  test("the answer to a claim's volume create is lost after Podman made it", async () => {
+    const file = writeManifest(
+      work,
+      "lostclaim.yaml",
+      `apiVersion: v1
+kind: Pod
+metadata:
+  name: lostclaim
+spec:
+  containers:
+    - name: app
+      image: localhost/busybox:test
+      command: ["sleep", "3600"]
+      volumeMounts:
+        - {name: data, mountPath: /data}
+  volumes:
+    - name: data
+      persistentVolumeClaim:
+        claimName: lostclaim-data
+`,
+    );
+    proxy.inject({
+      method: "POST",
+      path: "/volumes/create",
+      action: { kind: "drop", when: "after" },
+    });
+    const run = await runKplay(["play", "--url", proxy.url, file]);
+    expect(run.stderr).toStartWith(
+      `kplay: pod "lostclaim" failed: Cannot reach Podman at ${proxy.url}: `,
+    );
+    expect(run.stderr).toContain("rolled back: removed volume lostclaim-data\n");
+    expect(run.exitCode).toBe(1);
+    expect(await snapshotState()).toEqual(before);
+  });
+
   test("Podman goes away mid-play: the rollback fails too, exit 3 lists what is left", async () => {
     const file = await manifest("gone");
     const hit = proxy.inject({
