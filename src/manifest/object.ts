@@ -83,6 +83,9 @@ export function checkObject(ctx: ObjectContext, value: unknown, depth = 0): Foun
         "error",
         ["kind"],
         `kind ${quote(kind)} is valid Kubernetes but kplay plays only Pods for now`,
+        kind === "PersistentVolumeClaim"
+          ? "a Pod's persistentVolumeClaim volume needs no claim object here: kplay creates a Podman volume of the claim's name; give kplay the Pods only"
+          : undefined,
       );
       return [];
     case "bad-api-version": {
