@@ -197,6 +197,8 @@ async function prepareSubPaths(
   journal: Journal,
 ): Promise<void> {
   const entry = { kind: "container", name: step.name } as const;
+  // A helper left by a run that was killed outright would block the name.
+  await removeContainer(client, step.name);
   await recordCreate(journal, entry, () => client.call(step.request));
   const missing: TarDirectory[] = [];
   for (const folder of step.folders) {

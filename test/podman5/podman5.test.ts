@@ -399,9 +399,18 @@ spec:
       emptyDir: {}
 `,
     );
+    // A helper container left behind by a run that was killed outright does not block play.
+    const stale = await podman5([
+      "create",
+      "--name",
+      "p5-sub-kplay_subpaths",
+      "localhost/busybox:test",
+    ]);
+    expect(stale.exitCode).toBe(0);
     const played = await runKplay5(["play", "--wait=30s", file]);
     expect(played.stderr).toBe("");
     expect(played.exitCode).toBe(0);
+    expect((await podman5Snapshot()).containers).not.toContain("p5-sub-kplay_subpaths");
     const read = async (path: string): Promise<string> => {
       const deadline = Date.now() + 10_000;
       for (;;) {
