@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { waitForFile } from "../support/files.ts";
 import {
   cleanupStore,
   podman,
@@ -83,24 +84,17 @@ async function volume(name: string): Promise<VolumeInspect | undefined> {
 async function volumeFile(name: string, file: string, timeoutMs = 10_000): Promise<string> {
   const v = await volume(name);
   if (!v) throw new Error(`volume ${name} does not exist`);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return readFileSync(join(v.Mountpoint, file), "utf8");
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await Bun.sleep(50);
-    }
-  }
+  return waitForFile(join(v.Mountpoint, file), timeoutMs);
 }
 
+/** The volume's `log` once it has `lines` lines (or what it has after 10 s). */
 async function waitForLines(name: string, lines: number): Promise<string> {
   const deadline = Date.now() + 10_000;
-  let text = "";
-  while (Date.now() < deadline) {
-    text = await volumeFile(name, "log");
-    if (text.split("\n").filter(Boolean).length >= lines) return text;
+  const path = join((await volume(name))?.Mountpoint ?? `/nonexistent/${name}`, "log");
+  let text = await waitForFile(path, 10_000);
+  while (text.split("\n").filter(Boolean).length < lines && Date.now() < deadline) {
     await Bun.sleep(50);
+    text = readFileSync(path, "utf8");
   }
   return text;
 }

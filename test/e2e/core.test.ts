@@ -4,9 +4,10 @@
  * → hostPath file. Then the same play, HTTP check and down under Deno and Node.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { waitForFile } from "../support/files.ts";
 import {
   cleanupStore,
   FINISHED_STATES,
@@ -28,15 +29,6 @@ afterAll(async () => {
   await cleanupStore();
   rmSync(work, { recursive: true, force: true });
 });
-
-async function waitForFile(path: string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (existsSync(path)) return readFileSync(path, "utf8");
-    await Bun.sleep(100);
-  }
-  throw new Error(`${path} did not appear within ${timeoutMs} ms`);
-}
 
 describe("core play through the compiled executable", () => {
   test("play, inspect, ps, down", async () => {

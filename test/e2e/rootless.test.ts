@@ -13,16 +13,9 @@
  *  - a hostPort below 1024 cannot be bound (rootlessport); the play fails and rolls back.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { waitForFile } from "../support/files.ts";
 import { freePort, httpGet } from "../support/http.ts";
 import {
   mkdirForRootless,
@@ -49,15 +42,6 @@ let work: string;
  * takes 2 s here, which 10 s attempts would explain.)
  */
 const ROOTLESSPORT_RETRY = { timeoutMs: 2000, retries: 40 } as const;
-
-async function waitForFile(path: string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (existsSync(path)) return readFileSync(path, "utf8");
-    await Bun.sleep(100);
-  }
-  throw new Error(`${path} did not appear within ${timeoutMs} ms`);
-}
 
 function limitedManifest(pod: string): string {
   return `apiVersion: v1

@@ -9,10 +9,10 @@
  * (kplay kills instead). Each test leaves the store as it found it.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { coreManifest } from "../e2e/manifests.ts";
 import { pairManifest, writeManifest } from "../faults/helpers.ts";
+import { waitForFile } from "../support/files.ts";
 import { freePort, httpGet } from "../support/http.ts";
 import {
   PODMAN5_ENV,
@@ -29,15 +29,6 @@ import { FINISHED_STATES } from "../support/states.ts";
 import { lateHttpContainer, maskIds, writePod } from "../wait/helpers.ts";
 
 let work: string;
-
-async function waitForFile(path: string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (existsSync(path)) return readFileSync(path, "utf8");
-    await Bun.sleep(100);
-  }
-  throw new Error(`${path} did not appear within ${timeoutMs} ms`);
-}
 
 /** The pod's own ID, its infra container's and each container's by name (5.4's CLI). */
 async function podIds(

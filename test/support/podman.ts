@@ -7,12 +7,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { containersConf, podmanDir, testSocketPath } from "./env.ts";
 import { type RunResult, runCommand } from "./process.ts";
+import { cliJson, emptyStore, type StoreState, storeSnapshot } from "./store.ts";
 
 export { containersConf, podmanDir, repoRoot, testSocketPath, testUrl } from "./env.ts";
 export { freePort, type HttpGetOptions, type HttpResponse, httpGet } from "./http.ts";
 export { type KplayRuntime, kplayCommand, type RunKplayOptions, runKplay } from "./kplay.ts";
 export type { RunResult } from "./process.ts";
 export { FINISHED_STATES } from "./states.ts";
+export type { StoreState } from "./store.ts";
 
 /**
  * Runs the podman CLI on the test store (same CONTAINERS_CONF, --root, --runroot and
@@ -45,53 +47,23 @@ export function podman(args: readonly string[]): Promise<RunResult> {
 }
 
 /** Runs podman with `args` and returns its stdout parsed as JSON; throws if podman fails. */
-export async function podmanJson<T = unknown>(args: readonly string[]): Promise<T> {
-  const result = await podman(args);
-  if (result.exitCode !== 0) {
-    throw new Error(`podman ${args.join(" ")} exited ${result.exitCode}: ${result.stderr.trim()}`);
-  }
-  return JSON.parse(result.stdout) as T;
-}
-
-/** The names of everything in the store that a play can leave behind, each list sorted. */
-export interface StoreState {
-  readonly pods: string[];
-  readonly containers: string[];
-  readonly volumes: string[];
+export function podmanJson<T = unknown>(args: readonly string[]): Promise<T> {
+  return cliJson<T>(podman, "", args);
 }
 
 /** Returns the current pods, containers (all states, infra included) and volumes. */
-export async function snapshotState(): Promise<StoreState> {
-  const [pods, containers, volumes] = await Promise.all([
-    podmanJson<{ Name: string }[] | null>(["pod", "ps", "--format", "json"]),
-    podmanJson<{ Names: string[] }[] | null>(["ps", "--all", "--format", "json"]),
-    podmanJson<{ Name: string }[] | null>(["volume", "ls", "--format", "json"]),
-  ]);
-  return {
-    pods: (pods ?? []).map((p) => p.Name).sort(),
-    containers: (containers ?? []).flatMap((c) => c.Names).sort(),
-    volumes: (volumes ?? []).map((v) => v.Name).sort(),
-  };
+export function snapshotState(): Promise<StoreState> {
+  return storeSnapshot(podman, "");
 }
 
-/**
- * Removes every pod, container and volume of the test store, fast, and throws if anything
- * is left. Containers are SIGKILLed first: a forced removal would wait the 10 s stop
- * timeout for every PID 1 that ignores SIGTERM (busybox sh, httpd). Images stay.
- */
-export async function cleanupStore(): Promise<void> {
-  await podman(["kill", "--all", "--signal", "KILL"]);
-  // A `pod rm` issued while conmon and its cleanup processes are still in the pod's cgroup
-  // takes ~3.5 s instead of ~0.1 s (measured): let them finish first.
-  const deadline = Date.now() + 5000;
-  while (storeHelperPids().length > 0 && Date.now() < deadline) await Bun.sleep(20);
-  await podman(["pod", "rm", "--all", "--force"]);
-  await podman(["rm", "--all", "--force", "--time", "0"]);
-  await podman(["volume", "rm", "--all", "--force"]);
-  const left = await snapshotState();
-  if (left.pods.length + left.containers.length + left.volumes.length > 0) {
-    throw new Error(`cleanupStore left ${JSON.stringify(left)}`);
-  }
+/** Removes every pod, container and volume of the test store, fast (see emptyStore). */
+export function cleanupStore(): Promise<void> {
+  return emptyStore(podman, "", "cleanupStore", async () => {
+    // A `pod rm` issued while conmon and its cleanup processes are still in the pod's cgroup
+    // takes ~3.5 s instead of ~0.1 s (measured): let them finish first.
+    const deadline = Date.now() + 5000;
+    while (storeHelperPids().length > 0 && Date.now() < deadline) await Bun.sleep(20);
+  });
 }
 
 /**

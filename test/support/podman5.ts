@@ -20,6 +20,7 @@ import { dirname, join } from "node:path";
 import { repoRoot } from "./env.ts";
 import { kplayCommand } from "./kplay.ts";
 import { type RunResult, runCommand } from "./process.ts";
+import { cliJson, emptyStore, type StoreState, storeSnapshot } from "./store.ts";
 
 export const PODMAN5_ENV = "KPLAY_TEST_PODMAN5_URL";
 
@@ -110,51 +111,18 @@ export function podman5(args: readonly string[]): Promise<RunResult> {
 }
 
 /** Runs the 5.4 CLI and returns its stdout parsed as JSON; throws if it fails. */
-export async function podman5Json<T = unknown>(args: readonly string[]): Promise<T> {
-  const result = await podman5(args);
-  if (result.exitCode !== 0) {
-    throw new Error(
-      `podman ${args.join(" ")} (5.4) exited ${result.exitCode}: ${result.stderr.trim()}`,
-    );
-  }
-  return JSON.parse(result.stdout) as T;
-}
-
-/** The names of everything in the 5.4 store that a play can leave behind, each sorted. */
-export interface Podman5State {
-  readonly pods: string[];
-  readonly containers: string[];
-  readonly volumes: string[];
+export function podman5Json<T = unknown>(args: readonly string[]): Promise<T> {
+  return cliJson<T>(podman5, " (5.4)", args);
 }
 
 /** Returns the 5.4 store's pods, containers (all states, infra included) and volumes. */
-export async function podman5Snapshot(): Promise<Podman5State> {
-  const [pods, containers, volumes] = await Promise.all([
-    podman5Json<{ Name: string }[] | null>(["pod", "ps", "--format", "json"]),
-    podman5Json<{ Names: string[] }[] | null>(["ps", "--all", "--format", "json"]),
-    podman5Json<{ Name: string }[] | null>(["volume", "ls", "--format", "json"]),
-  ]);
-  return {
-    pods: (pods ?? []).map((p) => p.Name).sort(),
-    containers: (containers ?? []).flatMap((c) => c.Names).sort(),
-    volumes: (volumes ?? []).map((v) => v.Name).sort(),
-  };
+export function podman5Snapshot(): Promise<StoreState> {
+  return storeSnapshot(podman5, " (5.4)");
 }
 
-/**
- * Removes every pod, container and volume of the 5.4 store and throws if anything is left.
- * SIGKILL first: a forced removal waits the 10 s stop timeout for every PID 1 that ignores
- * SIGTERM. Images stay.
- */
-export async function podman5Cleanup(): Promise<void> {
-  await podman5(["kill", "--all", "--signal", "KILL"]);
-  await podman5(["pod", "rm", "--all", "--force"]);
-  await podman5(["rm", "--all", "--force", "--time", "0"]);
-  await podman5(["volume", "rm", "--all", "--force"]);
-  const left = await podman5Snapshot();
-  if (left.pods.length + left.containers.length + left.volumes.length > 0) {
-    throw new Error(`podman5Cleanup left ${JSON.stringify(left)}`);
-  }
+/** Removes every pod, container and volume of the 5.4 store, fast (see emptyStore). */
+export function podman5Cleanup(): Promise<void> {
+  return emptyStore(podman5, " (5.4)", "podman5Cleanup");
 }
 
 export interface RunKplay5Options {

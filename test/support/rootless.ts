@@ -11,6 +11,7 @@ import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync
 import { dirname } from "node:path";
 import { repoRoot } from "./env.ts";
 import { type RunResult, runCommand } from "./process.ts";
+import { cliJson, emptyStore, type StoreState, storeSnapshot } from "./store.ts";
 
 export const ROOTLESS_ENV = "KPLAY_TEST_ROOTLESS_URL";
 
@@ -112,51 +113,18 @@ export function rootlessPodman(args: readonly string[]): Promise<RunResult> {
 }
 
 /** Runs the rootless podman CLI and returns its stdout parsed as JSON; throws if it fails. */
-export async function rootlessPodmanJson<T = unknown>(args: readonly string[]): Promise<T> {
-  const result = await rootlessPodman(args);
-  if (result.exitCode !== 0) {
-    throw new Error(
-      `podman ${args.join(" ")} (rootless) exited ${result.exitCode}: ${result.stderr.trim()}`,
-    );
-  }
-  return JSON.parse(result.stdout) as T;
-}
-
-/** The names of everything in the rootless store that a play can leave behind, each sorted. */
-export interface RootlessState {
-  readonly pods: string[];
-  readonly containers: string[];
-  readonly volumes: string[];
+export function rootlessPodmanJson<T = unknown>(args: readonly string[]): Promise<T> {
+  return cliJson<T>(rootlessPodman, " (rootless)", args);
 }
 
 /** Returns the rootless store's pods, containers (all states, infra included) and volumes. */
-export async function rootlessSnapshot(): Promise<RootlessState> {
-  const [pods, containers, volumes] = await Promise.all([
-    rootlessPodmanJson<{ Name: string }[] | null>(["pod", "ps", "--format", "json"]),
-    rootlessPodmanJson<{ Names: string[] }[] | null>(["ps", "--all", "--format", "json"]),
-    rootlessPodmanJson<{ Name: string }[] | null>(["volume", "ls", "--format", "json"]),
-  ]);
-  return {
-    pods: (pods ?? []).map((p) => p.Name).sort(),
-    containers: (containers ?? []).flatMap((c) => c.Names).sort(),
-    volumes: (volumes ?? []).map((v) => v.Name).sort(),
-  };
+export function rootlessSnapshot(): Promise<StoreState> {
+  return storeSnapshot(rootlessPodman, " (rootless)");
 }
 
-/**
- * Removes every pod, container and volume of the rootless store and throws if anything is
- * left. SIGKILL first: a forced removal waits the 10 s stop timeout for every PID 1 that
- * ignores SIGTERM. Images stay.
- */
-export async function rootlessCleanup(): Promise<void> {
-  await rootlessPodman(["kill", "--all", "--signal", "KILL"]);
-  await rootlessPodman(["pod", "rm", "--all", "--force"]);
-  await rootlessPodman(["rm", "--all", "--force", "--time", "0"]);
-  await rootlessPodman(["volume", "rm", "--all", "--force"]);
-  const left = await rootlessSnapshot();
-  if (left.pods.length + left.containers.length + left.volumes.length > 0) {
-    throw new Error(`rootlessCleanup left ${JSON.stringify(left)}`);
-  }
+/** Removes every pod, container and volume of the rootless store, fast (see emptyStore). */
+export function rootlessCleanup(): Promise<void> {
+  return emptyStore(rootlessPodman, " (rootless)", "rootlessCleanup");
 }
 
 /** Returns Podman's cgroup version as the rootless service reports it ("v1" or "v2"). */

@@ -1,0 +1,72 @@
+/**
+ * What the three Podman services of `npm test` (4.3.1 rootful, rootless, 5.4) have in
+ * common: a podman CLI bound to the service's store, JSON from it, a snapshot of what a play
+ * can leave behind, and a fast way to empty the store. Each support module binds these to
+ * its own CLI.
+ */
+import type { RunResult } from "./process.ts";
+
+/** A podman CLI bound to one store; never throws for a non-zero exit. */
+export type PodmanCli = (args: readonly string[]) => Promise<RunResult>;
+
+/** The names of everything in a store that a play can leave behind, each list sorted. */
+export interface StoreState {
+  readonly pods: string[];
+  readonly containers: string[];
+  readonly volumes: string[];
+}
+
+/**
+ * Runs `cli` and returns its stdout parsed as JSON; throws if it fails. `which` names the
+ * store in the message (`""`, `" (rootless)"`, `" (5.4)"`).
+ */
+export async function cliJson<T>(
+  cli: PodmanCli,
+  which: string,
+  args: readonly string[],
+): Promise<T> {
+  const result = await cli(args);
+  if (result.exitCode !== 0) {
+    throw new Error(
+      `podman ${args.join(" ")}${which} exited ${result.exitCode}: ${result.stderr.trim()}`,
+    );
+  }
+  return JSON.parse(result.stdout) as T;
+}
+
+/** The store's pods, containers (all states, infra included) and volumes. */
+export async function storeSnapshot(cli: PodmanCli, which: string): Promise<StoreState> {
+  const [pods, containers, volumes] = await Promise.all([
+    cliJson<{ Name: string }[] | null>(cli, which, ["pod", "ps", "--format", "json"]),
+    cliJson<{ Names: string[] }[] | null>(cli, which, ["ps", "--all", "--format", "json"]),
+    cliJson<{ Name: string }[] | null>(cli, which, ["volume", "ls", "--format", "json"]),
+  ]);
+  return {
+    pods: (pods ?? []).map((p) => p.Name).sort(),
+    containers: (containers ?? []).flatMap((c) => c.Names).sort(),
+    volumes: (volumes ?? []).map((v) => v.Name).sort(),
+  };
+}
+
+/**
+ * Removes every pod, container and volume of the store and throws (naming `caller`) if
+ * anything is left. Containers are SIGKILLed first: a forced removal would wait the 10 s stop
+ * timeout for every PID 1 that ignores SIGTERM (busybox sh, httpd). `settle` runs between the
+ * kill and the removals. Images stay.
+ */
+export async function emptyStore(
+  cli: PodmanCli,
+  which: string,
+  caller: string,
+  settle: () => Promise<void> = async () => {},
+): Promise<void> {
+  await cli(["kill", "--all", "--signal", "KILL"]);
+  await settle();
+  await cli(["pod", "rm", "--all", "--force"]);
+  await cli(["rm", "--all", "--force", "--time", "0"]);
+  await cli(["volume", "rm", "--all", "--force"]);
+  const left = await storeSnapshot(cli, which);
+  if (left.pods.length + left.containers.length + left.volumes.length > 0) {
+    throw new Error(`${caller} left ${JSON.stringify(left)}`);
+  }
+}
