@@ -29,7 +29,7 @@ import {
   createPod,
   type ExecuteOptions,
   type PlayedPod,
-  runStep,
+  runSteps,
   type StepState,
 } from "./execute.ts";
 import { Journal } from "./journal.ts";
@@ -109,27 +109,19 @@ function initContainersChanged(plan: PodPlan, current: readonly ContainerListEnt
  * Runs what can fail before the old pod is touched: version, host ports, images, image users,
  * host paths. Host paths it creates are removed again if a later check fails.
  */
-async function runPreflight(
-  client: PodmanClient,
-  plan: PodPlan,
-  options: ExecuteOptions,
-): Promise<void> {
-  const journal = new Journal();
+function runPreflight(client: PodmanClient, plan: PodPlan, options: ExecuteOptions): Promise<void> {
   const state: StepState = { id: "", containers: [], warnings: [] };
-  try {
-    for (const step of plan.steps) {
-      if (
-        step.action === "require-podman" ||
-        step.action === "check-host-ports" ||
-        step.action === "ensure-image" ||
-        step.action === "check-image-user" ||
-        step.action === "prepare-host-path"
-      ) {
-        await runStep(client, step, journal, state, options);
-      }
-    }
-  } catch (cause) {
-    const { removed, leftovers } = await journal.rollback(client, options.hostFs);
-    throw new PodPlayFailed(plan.name, cause, removed, leftovers, false);
-  }
+  return runSteps(
+    client,
+    plan,
+    options,
+    state,
+    new Journal(),
+    (step) =>
+      step.action === "require-podman" ||
+      step.action === "check-host-ports" ||
+      step.action === "ensure-image" ||
+      step.action === "check-image-user" ||
+      step.action === "prepare-host-path",
+  );
 }

@@ -94,6 +94,29 @@ export async function createPod(
   };
 }
 
+/**
+ * Runs the steps `select` picks, in plan order, journaling into `journal`: if one fails,
+ * what the journal holds (host paths, helper containers) is removed again and the failure is
+ * a PodPlayFailed. For the checks that must pass before an existing pod is touched.
+ */
+export async function runSteps(
+  client: PodmanClient,
+  plan: PodPlan,
+  options: ExecuteOptions,
+  state: StepState,
+  journal: Journal,
+  select: (step: Step) => boolean,
+): Promise<void> {
+  try {
+    for (const step of plan.steps) {
+      if (select(step)) await runStep(client, step, journal, state, options);
+    }
+  } catch (cause) {
+    const { removed, leftovers } = await journal.rollback(client, options.hostFs);
+    throw new PodPlayFailed(plan.name, cause, removed, leftovers, false);
+  }
+}
+
 /** Carries out one step, journaling what it creates. */
 export async function runStep(
   client: PodmanClient,

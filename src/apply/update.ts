@@ -21,6 +21,7 @@ import {
   type PlayedContainer,
   type PlayedPod,
   runStep,
+  runSteps,
   type StepState,
 } from "./execute.ts";
 import { Journal } from "./journal.ts";
@@ -70,24 +71,21 @@ export async function updateContainers(
   } else {
     action = "updated";
     // Images and host paths first: nothing is touched if an image is missing.
+    const touches = (c: string) => changed.some((s) => s.container === c);
     const journal = new Journal();
-    try {
-      for (const step of plan.steps) {
-        const touches = (c: string) => changed.some((s) => s.container === c);
-        if (
-          step.action === "require-podman" ||
-          (step.action === "ensure-image" && step.containers.some(touches)) ||
-          (step.action === "check-image-user" && touches(step.container))
-        ) {
-          await runStep(client, step, journal, state, options);
-        }
-        if (step.action === "prepare-host-path" || step.action === "prepare-sub-paths")
-          await runStep(client, step, journal, state, options);
-      }
-    } catch (cause) {
-      const { removed, leftovers } = await journal.rollback(client, options.hostFs);
-      throw new PodPlayFailed(plan.name, cause, removed, leftovers, false);
-    }
+    await runSteps(
+      client,
+      plan,
+      options,
+      state,
+      journal,
+      (step) =>
+        step.action === "require-podman" ||
+        (step.action === "ensure-image" && step.containers.some(touches)) ||
+        (step.action === "check-image-user" && touches(step.container)) ||
+        step.action === "prepare-host-path" ||
+        step.action === "prepare-sub-paths",
+    );
     for (const step of changed) {
       // Containers already replaced stay so (each is its own transaction); no more are started.
       if (options.signal?.aborted)

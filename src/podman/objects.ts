@@ -62,17 +62,30 @@ export async function removePod(
   graceSeconds: number | undefined,
 ): Promise<void> {
   const path = `/pods/${enc(name)}`;
-  if (graceSeconds === 0) {
+  await stopWithin(client, path, graceSeconds, [304, 409]);
+  await client.call({ method: "DELETE", path, query: { force: "true" } }, { ok: [404] });
+}
+
+/**
+ * Stops the pod or container at `path` within `seconds` (Podman's default when undefined);
+ * 0 kills at once, as Podman's stop with t=0 still waits its default timeout. A kill of
+ * something that is not running (409) is fine; `stopOk` lists the stop answers that are.
+ */
+async function stopWithin(
+  client: PodmanClient,
+  path: string,
+  seconds: number | undefined,
+  stopOk: number[],
+): Promise<void> {
+  if (seconds === 0) {
     await client.call(
       { method: "POST", path: `${path}/kill`, query: { signal: "KILL" } },
       { ok: [409] },
     );
-  } else {
-    const query: Record<string, string> =
-      graceSeconds === undefined ? {} : { t: String(graceSeconds) };
-    await client.call({ method: "POST", path: `${path}/stop`, query }, { ok: [304, 409] });
+    return;
   }
-  await client.call({ method: "DELETE", path, query: { force: "true" } }, { ok: [404] });
+  const query: Record<string, string> = seconds === undefined ? {} : { t: String(seconds) };
+  await client.call({ method: "POST", path: `${path}/stop`, query }, { ok: stopOk });
 }
 
 /** The names of the named volumes a container mounts. */
@@ -193,19 +206,14 @@ export async function stopContainer(
   seconds: number | undefined,
 ): Promise<void> {
   const path = `/containers/${enc(name)}`;
+  await stopWithin(client, path, seconds, [304]);
+  // A kill returns before the container has stopped; a stop returns after.
   if (seconds === 0) {
-    await client.call(
-      { method: "POST", path: `${path}/kill`, query: { signal: "KILL" } },
-      { ok: [409] },
-    );
     await client.call(
       { method: "POST", path: `${path}/wait`, query: { condition: "stopped" } },
       { ok: [404] },
     );
-    return;
   }
-  const query: Record<string, string> = seconds === undefined ? {} : { t: String(seconds) };
-  await client.call({ method: "POST", path: `${path}/stop`, query }, { ok: [304] });
 }
 
 /** Renames a container (used to keep the old one aside while its replacement starts). */
