@@ -19,6 +19,7 @@ import {
   runKplay,
   snapshotState,
 } from "../support/podman.ts";
+import { type PodIds, podIdsWith } from "../support/store.ts";
 
 let work: string;
 let proxy: FaultProxy;
@@ -35,23 +36,9 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Every ID that matters for a pod: its own, its infra container's and each container's by name. */
-interface PodIds {
-  readonly pod: string;
-  readonly infra: string;
-  readonly containers: Record<string, string>;
-}
-
-async function podIds(name: string): Promise<PodIds> {
-  const out = await podmanJson<unknown>(["pod", "inspect", name]);
-  const pod = (Array.isArray(out) ? out[0] : out) as {
-    Id: string;
-    InfraContainerID: string;
-    Containers: { Id: string; Name: string }[];
-  };
-  const containers: Record<string, string> = {};
-  for (const c of pod.Containers) if (c.Id !== pod.InfraContainerID) containers[c.Name] = c.Id;
-  return { pod: pod.Id, infra: pod.InfraContainerID, containers };
+/** The pod's own ID, its infra container's and each container's by name. */
+function podIds(name: string): Promise<PodIds> {
+  return podIdsWith(podman, "", name);
 }
 
 /** Plays through the proxy with a clean request log; returns the run. */

@@ -30,7 +30,7 @@ import {
   rootlessUser,
   runKplayRootless,
 } from "../support/rootless.ts";
-import { FINISHED_STATES } from "../support/states.ts";
+import { coreScenario } from "./core-scenario.ts";
 import { coreManifest } from "./manifests.ts";
 
 let work: string;
@@ -99,74 +99,25 @@ function rootlessSuite(): void {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  test("core play: init + emptyDir, hostPort on 127.0.0.1, sidecar into hostPath, ps, down", async () => {
-    const before = await rootlessSnapshot();
-    const port = await freePort();
-    // The hostPath folder exists and belongs to the rootless user: container root is that
-    // user on the host, so this is what it can write (see the DirectoryOrCreate test below
-    // for a folder kplay creates itself).
-    const outDir = join(work, "core-out");
-    mkdirForRootless(outDir);
-    const file = join(work, "core.yaml");
-    writeFileSync(
-      file,
-      coreManifest({ pod: "rl-core", hostPort: port, outDir, message: "hello rootless" }),
+  test("core play: init + emptyDir, hostPort on 127.0.0.1, sidecar into hostPath, ps, re-play, down", async () => {
+    await coreScenario(
+      {
+        cli: rootlessPodman,
+        which: " (rootless)",
+        kplay: (args) => runKplayRootless(args),
+        http: ROOTLESSPORT_RETRY,
+      },
+      {
+        pod: "rl-core",
+        dir: work,
+        message: "hello rootless",
+        // Container root is the rootless user on the host: the folder must be the user's
+        // (see the DirectoryOrCreate test below for a folder kplay creates itself), and so
+        // is the file the sidecar writes.
+        prepareOutDir: mkdirForRootless,
+        checkReply: (reply) => expect(statSync(reply).uid).toBe(rootlessUser().uid),
+      },
     );
-
-    const played = await runKplayRootless(["play", file]);
-    expect(played.stderr).toBe("");
-    expect(played.exitCode).toBe(0);
-    expect(played.stdout).toContain("pod/rl-core");
-
-    // From the host through rootlessport on 127.0.0.1.
-    const res = await httpGet(`http://127.0.0.1:${port}/index.html`, ROOTLESSPORT_RETRY);
-    expect(res.status).toBe(200);
-    expect(res.body).toBe("hello rootless\n");
-    // The sidecar reached httpd over the pod's localhost (slirp4netns netns) and wrote the
-    // reply; on the host the file belongs to the rootless user (container root).
-    const reply = join(outDir, "reply.html");
-    expect(await waitForFile(reply, 10000)).toBe("hello rootless\n");
-    expect(statSync(reply).uid).toBe(rootlessUser().uid);
-
-    // What the rootless Podman reports: an infra container and kplay's container names.
-    const pod = await rootlessPodmanJson<unknown>(["pod", "inspect", "rl-core"]);
-    const inspect = (Array.isArray(pod) ? pod[0] : pod) as {
-      InfraContainerID: string;
-      Containers: { Id: string; Name: string }[];
-      SharedNamespaces: string[];
-    };
-    expect(inspect.InfraContainerID).toMatch(/^[0-9a-f]{64}$/);
-    expect(inspect.Containers.map((c) => c.Id)).toContain(inspect.InfraContainerID);
-    const names = inspect.Containers.filter((c) => c.Id !== inspect.InfraContainerID)
-      .map((c) => c.Name)
-      .sort();
-    expect(names).toEqual(["rl-core-fetcher", "rl-core-seed", "rl-core-web"]);
-    expect([...inspect.SharedNamespaces].sort()).toEqual(["ipc", "net", "uts"]);
-    const seed = await rootlessPodmanJson<{ State: { ExitCode: number; Status: string } }[]>([
-      "container",
-      "inspect",
-      "rl-core-seed",
-    ]);
-    expect(FINISHED_STATES).toContain(seed[0]?.State.Status ?? "missing");
-    expect(seed[0]?.State.ExitCode).toBe(0);
-    expect((await rootlessSnapshot()).volumes).toContain("rl-core_www");
-
-    const ps = await runKplayRootless(["ps"]);
-    expect(ps.exitCode).toBe(0);
-    expect(ps.stdout).toMatch(
-      new RegExp(`(^|\\n)rl-core\\s+Running\\s+2/2\\s+0\\s+127\\.0\\.0\\.1:${port}->8080/tcp\\s`),
-    );
-    const psJson = JSON.parse((await runKplayRootless(["ps", "-o", "json"])).stdout) as {
-      pods: { name: string; status: string; total: number }[];
-    };
-    expect(psJson.pods.map((p) => [p.name, p.status, p.total])).toEqual([
-      ["rl-core", "Running", 2],
-    ]);
-
-    const down = await runKplayRootless(["down", file]);
-    expect(down.exitCode).toBe(0);
-    expect(down.stdout).toBe("pod/rl-core removed (and volume rl-core_www)\n");
-    expect(await rootlessSnapshot()).toEqual(before);
   });
 
   // kplay runs as the rootless user, as its users do: a DirectoryOrCreate folder it makes is

@@ -9,40 +9,27 @@
  * (kplay kills instead). Each test leaves the store as it found it.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
-import { coreManifest } from "../e2e/manifests.ts";
+import { coreScenario } from "../e2e/core-scenario.ts";
 import { pairManifest, writeManifest } from "../faults/helpers.ts";
-import { waitForFile } from "../support/files.ts";
 import { freePort, httpGet } from "../support/http.ts";
 import {
   PODMAN5_ENV,
   podman5,
   podman5Cleanup,
-  podman5Json,
   podman5Snapshot,
   podman5Url,
   podman5WorkDir,
   type RunKplay5Options,
   runKplay5,
 } from "../support/podman5.ts";
-import { FINISHED_STATES } from "../support/states.ts";
+import { type PodIds, podIdsWith } from "../support/store.ts";
 import { lateHttpContainer, maskIds, writePod } from "../wait/helpers.ts";
 
 let work: string;
 
-/** The pod's own ID, its infra container's and each container's by name (5.4's CLI). */
-async function podIds(
-  name: string,
-): Promise<{ pod: string; infra: string; containers: Record<string, string> }> {
-  const out = await podman5Json<unknown>(["pod", "inspect", name]);
-  const pod = (Array.isArray(out) ? out[0] : out) as {
-    Id: string;
-    InfraContainerID: string;
-    Containers: { Id: string; Name: string }[];
-  };
-  const containers: Record<string, string> = {};
-  for (const c of pod.Containers) if (c.Id !== pod.InfraContainerID) containers[c.Name] = c.Id;
-  return { pod: pod.Id, infra: pod.InfraContainerID, containers };
+/** The pod's own ID, its infra container's and each container's by name. */
+function podIds(name: string): Promise<PodIds> {
+  return podIdsWith(podman5, " (5.4)", name);
 }
 
 /** kplay with its run time in milliseconds. */
@@ -78,100 +65,12 @@ function podman5Suite(): void {
   });
 
   test("core play: init + emptyDir, hostPort on 127.0.0.1, sidecar into hostPath, ps, re-play, down", async () => {
-    const before = await podman5Snapshot();
-    const port = await freePort();
-    const outDir = join(work, "core-out");
-    const file = join(work, "core.yaml");
-    writeManifest(
-      work,
-      "core.yaml",
-      coreManifest({ pod: "p5-core", hostPort: port, outDir, message: "hello from podman 5" }),
+    // hostPort traffic: netavark's nftables rules live in the host's network namespace, which
+    // the chroot shares.
+    await coreScenario(
+      { cli: podman5, which: " (5.4)", kplay: (args) => runKplay5(args) },
+      { pod: "p5-core", dir: work, message: "hello from podman 5" },
     );
-
-    const played = await runKplay5(["play", file]);
-    expect(played.stderr).toBe("");
-    expect(played.exitCode).toBe(0);
-    expect(played.stdout).toContain("pod/p5-core");
-
-    // From the host, through the hostPort on 127.0.0.1: netavark's nftables rules live in
-    // the host's network namespace, which the chroot shares.
-    const res = await httpGet(`http://127.0.0.1:${port}/index.html`, {
-      timeoutMs: 10000,
-      retries: 50,
-    });
-    expect(res.status).toBe(200);
-    expect(res.body).toBe("hello from podman 5\n");
-    // The sidecar reached httpd over the pod's localhost and wrote into the hostPath folder.
-    expect(await waitForFile(join(outDir, "reply.html"), 10000)).toBe("hello from podman 5\n");
-
-    const ids = await podIds("p5-core");
-    expect(ids.infra).toMatch(/^[0-9a-f]{64}$/);
-    expect(Object.keys(ids.containers).sort()).toEqual([
-      "p5-core-fetcher",
-      "p5-core-seed",
-      "p5-core-web",
-    ]);
-    const pod = await podman5Json<unknown>(["pod", "inspect", "p5-core"]);
-    const shared = ((Array.isArray(pod) ? pod[0] : pod) as { SharedNamespaces: string[] })
-      .SharedNamespaces;
-    expect([...shared].sort()).toEqual(["ipc", "net", "uts"]);
-    const [seed] = await podman5Json<{ State: { ExitCode: number; Status: string } }[]>([
-      "container",
-      "inspect",
-      "p5-core-seed",
-    ]);
-    expect(FINISHED_STATES).toContain(seed?.State.Status ?? "missing");
-    expect(seed?.State.ExitCode).toBe(0);
-    expect((await podman5Snapshot()).volumes).toEqual(["p5-core_www"]);
-
-    const ps = await runKplay5(["ps"]);
-    expect(ps.exitCode).toBe(0);
-    expect(ps.stdout).toMatch(/^NAME\s+STATUS\s+READY\s+RESTARTS\s+PORTS\s+AGE\n/);
-    expect(ps.stdout).toMatch(
-      new RegExp(
-        `\\np5-core\\s+Running\\s+2/2\\s+0\\s+127\\.0\\.0\\.1:${port}->8080/tcp\\s+\\d+s\\n`,
-      ),
-    );
-    const psJson = JSON.parse((await runKplay5(["ps", "-o", "json"])).stdout) as {
-      pods: { name: string; id: string; running: number; total: number }[];
-    };
-    expect(psJson.pods.map((p) => [p.name, p.id, p.running, p.total])).toEqual([
-      ["p5-core", ids.pod, 2, 2],
-    ]);
-
-    // Playing the same file again converges: nothing to do, every ID unchanged.
-    const state = await podman5Snapshot();
-    const again = await runKplay5(["play", "-o", "json", file]);
-    expect(again.stderr).toBe("");
-    expect(again.exitCode).toBe(0);
-    const replayed = JSON.parse(again.stdout) as {
-      pods: {
-        action: string;
-        id: string;
-        infraId: string;
-        containers: { name: string; id: string; action: string }[];
-      }[];
-    };
-    expect(replayed.pods.map((p) => [p.id, p.infraId, p.action])).toEqual([
-      [ids.pod, ids.infra, "unchanged"],
-    ]);
-    expect(replayed.pods[0]?.containers.map((c) => [c.name, c.id, c.action])).toEqual(
-      ["p5-core-seed", "p5-core-web", "p5-core-fetcher"].map((n) => [
-        n,
-        ids.containers[n] ?? "",
-        "unchanged",
-      ]),
-    );
-    expect(await podIds("p5-core")).toEqual(ids);
-    expect(await podman5Snapshot()).toEqual(state);
-
-    const down = await runKplay5(["down", file]);
-    expect(down).toEqual({
-      stdout: "pod/p5-core removed (and volume p5-core_www)\n",
-      stderr: "",
-      exitCode: 0,
-    });
-    expect(await podman5Snapshot()).toEqual(before);
   });
 
   test("one container's env changed: only that container is replaced, pod and infra kept", async () => {

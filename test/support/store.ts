@@ -70,3 +70,23 @@ export async function emptyStore(
     throw new Error(`${caller} left ${JSON.stringify(left)}`);
   }
 }
+
+/** Every ID that matters for a pod: its own, its infra container's and each container's by name. */
+export interface PodIds {
+  readonly pod: string;
+  readonly infra: string;
+  readonly containers: Record<string, string>;
+}
+
+/** The IDs of pod `name` as the store's CLI reports them. */
+export async function podIdsWith(cli: PodmanCli, which: string, name: string): Promise<PodIds> {
+  const out = await cliJson<unknown>(cli, which, ["pod", "inspect", name]);
+  const pod = (Array.isArray(out) ? out[0] : out) as {
+    Id: string;
+    InfraContainerID: string;
+    Containers: { Id: string; Name: string }[];
+  };
+  const containers: Record<string, string> = {};
+  for (const c of pod.Containers) if (c.Id !== pod.InfraContainerID) containers[c.Name] = c.Id;
+  return { pod: pod.Id, infra: pod.InfraContainerID, containers };
+}
