@@ -9,22 +9,10 @@ import { expect } from "bun:test";
 import { join } from "node:path";
 import { writeManifest } from "../faults/helpers.ts";
 import { waitForFile } from "../support/files.ts";
-import { freePort, type HttpGetOptions, httpGet } from "../support/http.ts";
-import type { RunResult } from "../support/process.ts";
+import { freePort, httpGet } from "../support/http.ts";
 import { FINISHED_STATES } from "../support/states.ts";
-import { cliJson, type PodmanCli, podIdsWith, storeSnapshot } from "../support/store.ts";
+import { cliJson, type PodmanTarget, podIdsWith, storeSnapshot } from "../support/store.ts";
 import { coreManifest } from "./manifests.ts";
-
-/** One Podman service as the scenario sees it. */
-export interface ScenarioTarget {
-  /** The podman CLI on the service's store, and its name in messages (see store.ts). */
-  readonly cli: PodmanCli;
-  readonly which: string;
-  /** kplay, talking to this service. */
-  readonly kplay: (args: readonly string[]) => Promise<RunResult>;
-  /** How to retry the first HTTP request while httpd starts (default: 10 s x 50). */
-  readonly http?: HttpGetOptions;
-}
 
 export interface CoreScenarioOptions {
   readonly pod: string;
@@ -37,7 +25,7 @@ export interface CoreScenarioOptions {
   readonly checkReply?: (path: string) => void;
 }
 
-export async function coreScenario(t: ScenarioTarget, o: CoreScenarioOptions): Promise<void> {
+export async function coreScenario(t: PodmanTarget, o: CoreScenarioOptions): Promise<void> {
   const json = <T>(args: readonly string[]) => cliJson<T>(t.cli, t.which, args);
   const snapshot = () => storeSnapshot(t.cli, t.which);
   const podIds = (name: string) => podIdsWith(t.cli, t.which, name);

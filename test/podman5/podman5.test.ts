@@ -19,24 +19,16 @@ import {
   podman5Snapshot,
   podman5Url,
   podman5WorkDir,
-  type RunKplay5Options,
   runKplay5,
 } from "../support/podman5.ts";
 import { type PodIds, podIdsWith } from "../support/store.ts";
-import { lateHttpContainer, maskIds, writePod } from "../wait/helpers.ts";
+import { httpReadinessScenario, timed, writePod } from "../wait/helpers.ts";
 
 let work: string;
 
 /** The pod's own ID, its infra container's and each container's by name. */
 function podIds(name: string): Promise<PodIds> {
   return podIdsWith(podman5, " (5.4)", name);
-}
-
-/** kplay with its run time in milliseconds. */
-async function timedKplay5(args: readonly string[], options?: RunKplay5Options) {
-  const t0 = performance.now();
-  const run = await runKplay5(args, options);
-  return { ...run, ms: performance.now() - t0 };
 }
 
 // One visible skip, with its reason, when there is no Podman 5 service to talk to.
@@ -146,34 +138,21 @@ function podman5Suite(): void {
     const DELAY = 2;
 
     test("httpGet readiness on a 127.0.0.1 hostPort: exit 0 once /ready answers 200, not before", async () => {
-      const before = await podman5Snapshot();
-      const port = await freePort();
-      const file = writePod(
-        work,
-        "p5-wait-http",
-        lateHttpContainer(
-          DELAY,
-          `      ports:\n        - containerPort: 8080\n          hostPort: ${port}\n          hostIP: 127.0.0.1\n`,
-        ),
+      await httpReadinessScenario(
+        { cli: podman5, which: " (5.4)", kplay: (args) => runKplay5(args) },
+        {
+          dir: work,
+          pod: "p5-wait-http",
+          delay: DELAY,
+          table: [
+            "OBJECT             NAME               ID             ACTION",
+            "pod/p5-wait-http   p5-wait-http       <id>   created",
+            "  infra                               <id>",
+            "  web              p5-wait-http-web   <id>   created",
+            "",
+          ].join("\n"),
+        },
       );
-      const run = await timedKplay5(["play", "--wait=30s", file]);
-      // Right when kplay returns, the probed path answers (no retry).
-      const res = await httpGet(`http://127.0.0.1:${port}/ready`);
-      expect(run.stderr).toBe("");
-      expect(run.exitCode).toBe(0);
-      expect(maskIds(run.stdout)).toBe(
-        [
-          "OBJECT             NAME               ID             ACTION",
-          "pod/p5-wait-http   p5-wait-http       <id>   created",
-          "  infra                               <id>",
-          "  web              p5-wait-http-web   <id>   created",
-          "",
-        ].join("\n"),
-      );
-      expect(run.ms).toBeGreaterThanOrEqual(DELAY * 1000);
-      expect(res).toMatchObject({ status: 200, body: "ready\n" });
-      expect((await runKplay5(["down", file])).exitCode).toBe(0);
-      expect(await podman5Snapshot()).toEqual(before);
     });
 
     // An exec probe runs through libpod's exec API, in the container. (It is also what
@@ -194,7 +173,7 @@ function podman5Suite(): void {
         periodSeconds: 1
 `,
       );
-      const run = await timedKplay5(["play", "--wait=30s", file]);
+      const run = await timed(() => runKplay5(["play", "--wait=30s", file]));
       expect(run.stderr).toBe("");
       expect(run.exitCode).toBe(0);
       expect(run.ms).toBeGreaterThanOrEqual(DELAY * 1000);

@@ -4,10 +4,22 @@
  * can leave behind, and a fast way to empty the store. Each support module binds these to
  * its own CLI.
  */
+import type { HttpGetOptions } from "./http.ts";
 import type { RunResult } from "./process.ts";
 
 /** A podman CLI bound to one store; never throws for a non-zero exit. */
 export type PodmanCli = (args: readonly string[]) => Promise<RunResult>;
+
+/** One Podman service as a scenario written for all of them sees it. */
+export interface PodmanTarget {
+  /** The podman CLI on the service's store, and its name in messages (`" (5.4)"`). */
+  readonly cli: PodmanCli;
+  readonly which: string;
+  /** kplay, talking to this service. */
+  readonly kplay: (args: readonly string[]) => Promise<RunResult>;
+  /** How to retry the first HTTP request while a server starts (default: 10 s x 50). */
+  readonly http?: HttpGetOptions;
+}
 
 /** The names of everything in a store that a play can leave behind, each list sorted. */
 export interface StoreState {

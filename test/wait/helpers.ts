@@ -1,7 +1,11 @@
 /** Manifests and measurements for the `play --wait` tests (issue 5's readiness). */
+
+import { expect } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { podmanJson, type RunResult, runKplay } from "../support/podman.ts";
+import { freePort, httpGet } from "../support/http.ts";
+import { podman, podmanJson, type RunResult, runKplay } from "../support/podman.ts";
+import { cliJson, type PodmanCli, type PodmanTarget, storeSnapshot } from "../support/store.ts";
 
 /** Writes a one-pod manifest to `dir/<name>.yaml` and returns its path. */
 export function writePod(dir: string, name: string, spec: string): string {
@@ -36,26 +40,73 @@ ${ports}      readinessProbe:
 `;
 }
 
-/** Runs kplay and returns its result with how long it took, in milliseconds. */
-export async function timedKplay(
+/** Runs a kplay command and returns its result with how long it took, in milliseconds. */
+export async function timed(run: () => Promise<RunResult>): Promise<RunResult & { ms: number }> {
+  const t0 = performance.now();
+  const result = await run();
+  return { ...result, ms: performance.now() - t0 };
+}
+
+/** Runs kplay on the 4.3.1 test service, timed (see timed). */
+export function timedKplay(
   args: readonly string[],
   env?: Record<string, string>,
 ): Promise<RunResult & { ms: number }> {
-  const t0 = performance.now();
-  const run = await runKplay(args, env ? { env } : {});
-  return { ...run, ms: performance.now() - t0 };
+  return timed(() => runKplay(args, env ? { env } : {}));
 }
 
+type PortBindings = Record<string, { HostIp: string; HostPort: string }[] | null>;
+
 /** What Podman says about a pod's published ports: `podman pod inspect`'s PortBindings. */
-export async function portBindings(
+export async function portBindingsWith(
+  cli: PodmanCli,
+  which: string,
   pod: string,
-): Promise<Record<string, { HostIp: string; HostPort: string }[] | null>> {
-  const out = await podmanJson<
-    | { InfraConfig?: { PortBindings?: Record<string, { HostIp: string; HostPort: string }[]> } }[]
-    | { InfraConfig?: { PortBindings?: Record<string, { HostIp: string; HostPort: string }[]> } }
-  >(["pod", "inspect", pod]);
+): Promise<PortBindings> {
+  type Inspect = { InfraConfig?: { PortBindings?: PortBindings } };
+  const out = await cliJson<Inspect[] | Inspect>(cli, which, ["pod", "inspect", pod]);
   const inspected = Array.isArray(out) ? out[0] : out;
   return inspected?.InfraConfig?.PortBindings ?? {};
+}
+
+/** portBindingsWith on the 4.3.1 test service. */
+export function portBindings(pod: string): Promise<PortBindings> {
+  return portBindingsWith(podman, "", pod);
+}
+
+/**
+ * httpGet readiness through a 127.0.0.1 hostPort, on any service: `play --wait` returns
+ * once /ready answers 200 (`delay` seconds after start), not before; the path answers right
+ * then; the port is published on 127.0.0.1 only; `down` leaves the store as it was.
+ * `table` is play's expected output with IDs masked.
+ */
+export async function httpReadinessScenario(
+  t: PodmanTarget,
+  o: { readonly dir: string; readonly pod: string; readonly delay: number; readonly table: string },
+): Promise<void> {
+  const before = await storeSnapshot(t.cli, t.which);
+  const port = await freePort();
+  const file = writePod(
+    o.dir,
+    o.pod,
+    lateHttpContainer(
+      o.delay,
+      `      ports:\n        - containerPort: 8080\n          hostPort: ${port}\n          hostIP: 127.0.0.1\n`,
+    ),
+  );
+  const run = await timed(() => t.kplay(["play", "--wait=30s", file]));
+  // Right when kplay returns, the probed path answers (no retry).
+  const res = await httpGet(`http://127.0.0.1:${port}/ready`);
+  expect(run.stderr).toBe("");
+  expect(run.exitCode).toBe(0);
+  expect(maskIds(run.stdout)).toBe(o.table);
+  expect(run.ms).toBeGreaterThanOrEqual(o.delay * 1000);
+  expect(res).toMatchObject({ status: 200, body: "ready\n" });
+  expect(await portBindingsWith(t.cli, t.which, o.pod)).toEqual({
+    "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: String(port) }],
+  });
+  expect((await t.kplay(["down", file])).exitCode).toBe(0);
+  expect(await storeSnapshot(t.cli, t.which)).toEqual(before);
 }
 
 /** `podman container inspect`'s State of one container. */

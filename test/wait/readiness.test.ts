@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanupStore, freePort, httpGet, podman, runKplay } from "../support/podman.ts";
+import { cleanupStore, httpGet, podman, runKplay } from "../support/podman.ts";
 import {
+  httpReadinessScenario,
   lateHttpContainer,
-  maskIds,
   portBindings,
   stateOf,
   timedKplay,
@@ -36,34 +36,21 @@ afterAll(() => {
 
 describe("httpGet readiness", () => {
   test("with a hostPort: exit 0 once /ready answers 200, not before", async () => {
-    const port = await freePort();
-    const file = writePod(
-      work,
-      "wait-http",
-      lateHttpContainer(
-        DELAY,
-        `      ports:\n        - containerPort: 8080\n          hostPort: ${port}\n          hostIP: 127.0.0.1\n`,
-      ),
+    await httpReadinessScenario(
+      { cli: podman, which: "", kplay: (args) => runKplay(args) },
+      {
+        dir: work,
+        pod: "wait-http",
+        delay: DELAY,
+        table: [
+          "OBJECT          NAME            ID             ACTION",
+          "pod/wait-http   wait-http       <id>   created",
+          "  infra                         <id>",
+          "  web           wait-http-web   <id>   created",
+          "",
+        ].join("\n"),
+      },
     );
-    const run = await timedKplay(["play", "--wait=30s", file]);
-    // Right when kplay returns, the probed path answers (no retry).
-    const res = await httpGet(`http://127.0.0.1:${port}/ready`);
-    expect(run.stderr).toBe("");
-    expect(run.exitCode).toBe(0);
-    expect(maskIds(run.stdout)).toBe(
-      [
-        "OBJECT          NAME            ID             ACTION",
-        "pod/wait-http   wait-http       <id>   created",
-        "  infra                         <id>",
-        "  web           wait-http-web   <id>   created",
-        "",
-      ].join("\n"),
-    );
-    expect(run.ms).toBeGreaterThanOrEqual(DELAY * 1000);
-    expect(res).toMatchObject({ status: 200, body: "ready\n" });
-    expect(await portBindings("wait-http")).toEqual({
-      "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: String(port) }],
-    });
   });
 
   test("without any hostPort: kplay publishes the probed port on 127.0.0.1 only", async () => {
