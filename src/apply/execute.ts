@@ -224,24 +224,29 @@ async function prepareSubPaths(
   await removeContainer(client, step.name);
   await recordCreate(journal, entry, () => client.call(step.request));
   const missing: TarDirectory[] = [];
+  // kplay/<n> is a volume's root, mounted by the helper: its mode is the one to copy.
+  const roots = new Map<string, { mode: number } | undefined>();
+  const checked = new Set<string>();
   for (const folder of step.folders) {
     const parts = folder.split("/");
-    // kplay/<n> is the volume's root, mounted by the helper: its mode is the one to copy.
-    const root = await client.statPath(step.name, `/${parts.slice(0, 2).join("/")}`);
+    const volume = parts.slice(0, 2).join("/");
+    if (!roots.has(volume)) roots.set(volume, await client.statPath(step.name, `/${volume}`));
+    const root = roots.get(volume);
     for (let i = 3; i <= parts.length; i++) {
       const path = parts.slice(0, i).join("/");
-      if (missing.some((m) => m.path === path)) continue;
+      if (checked.has(path)) continue; // a parent shared with an earlier folder
+      checked.add(path);
       if (await client.statPath(step.name, `/${path}`)) continue;
       missing.push({ path, mode: (root?.mode ?? 0o755) & 0o777 });
     }
   }
   // One archive per volume, extracted at its root: libpod resolves the target path to the
   // volume's mountpoint, not each entry's path (one archive at / would land in the helper).
-  const roots = [...new Set(missing.map((m) => m.path.split("/").slice(0, 2).join("/")))];
-  for (const root of roots) {
+  for (const root of roots.keys()) {
     const inside = missing
       .filter((m) => m.path.startsWith(`${root}/`))
       .map((m) => ({ ...m, path: m.path.slice(root.length + 1) }));
+    if (inside.length === 0) continue;
     await client.call({
       method: "PUT",
       path: `/containers/${encodeURIComponent(step.name)}/archive`,
