@@ -98,3 +98,23 @@ export function quote(value: string): string {
   const short = value.length > 60 ? `${value.slice(0, 57)}...` : value;
   return JSON.stringify(short);
 }
+
+/** Whether a value is a plain mapping (not null, not a list). */
+export function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** A plain mapping, or undefined if the value is not one. */
+export function mapping(v: unknown): Record<string, unknown> | undefined {
+  return isMapping(v) ? v : undefined;
+}
+
+/** A list, or an empty one if the value is not a list. */
+export function list(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** Reports `path is required` (missing-field). */
+export function reportMissing(ctx: ObjectContext, path: FieldPath): void {
+  report(ctx, "missing-field", "error", path, `${formatPath(path)} is required`);
+}

@@ -4,7 +4,14 @@
  * syntax, and the support table's verdict on every field. It walks the plain value, so it sees
  * every field, including the ones the typed model drops.
  */
-import { formatPath, type ObjectContext, quote, report } from "./context.ts";
+import {
+  formatPath,
+  isMapping,
+  type ObjectContext,
+  quote,
+  report,
+  reportMissing,
+} from "./context.ts";
 import { K8S_TYPES } from "./k8s-fields.generated.ts";
 import { MAX_NESTING_DEPTH } from "./limits.ts";
 import type { FieldPath } from "./model.ts";
@@ -78,13 +85,7 @@ function walk(
   for (const key of spec.required) {
     if (value[key] === undefined || value[key] === null) {
       reported.add(formatPath([...path, key]));
-      report(
-        ctx,
-        "missing-field",
-        "error",
-        [...path, key],
-        `${formatPath([...path, key])} is required`,
-      );
+      reportMissing(ctx, [...path, key]);
     }
   }
 }
@@ -117,8 +118,4 @@ function unknownField(
     hint,
     "key",
   );
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

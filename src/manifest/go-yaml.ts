@@ -4,7 +4,8 @@
  * (pods/inject/envars-file-container.yaml), so kplay accepts it too: the errors are dropped and
  * the scalars re-read with `\'` as a plain `'`.
  */
-import { type Document, isScalar, parseDocument, visit } from "yaml";
+import { type Document, isScalar, parseDocument } from "yaml";
+import { forEachNode } from "./nodes.ts";
 
 /** Drops yaml's `\'` escape errors from a document and fixes the scalars they came from. */
 export function acceptQuoteEscapes(doc: Document.Parsed, text: string): void {
@@ -12,14 +13,12 @@ export function acceptQuoteEscapes(doc: Document.Parsed, text: string): void {
     e.code === "BAD_DQ_ESCAPE" && e.message.endsWith("\\'");
   if (!doc.errors.some(isQuoteEscape)) return;
   doc.errors = doc.errors.filter((e) => !isQuoteEscape(e));
-  visit(doc, {
-    Scalar(_, node) {
-      if (node.type !== "QUOTE_DOUBLE" || !node.range) return;
-      const source = text.slice(node.range[0], node.range[1]);
-      if (!source.includes("\\'")) return;
-      const reread = parseDocument(withoutQuoteEscapes(source)).contents;
-      if (isScalar(reread)) node.value = reread.value;
-    },
+  forEachNode(doc, (node) => {
+    if (!isScalar(node) || node.type !== "QUOTE_DOUBLE" || !node.range) return;
+    const source = text.slice(node.range[0], node.range[1]);
+    if (!source.includes("\\'")) return;
+    const reread = parseDocument(withoutQuoteEscapes(source)).contents;
+    if (isScalar(reread)) node.value = reread.value;
   });
 }
 

@@ -2,7 +2,7 @@
  * One Kubernetes object: decide by kind what to do with it, flatten Lists, and hand Pods to
  * the Pod checks. Returns the Pods found, each with the path prefix locating it in its document.
  */
-import { describe, type ObjectContext, quote, report } from "./context.ts";
+import { describe, type ObjectContext, quote, report, reportMissing } from "./context.ts";
 import { classifyKind, KNOWN_KINDS } from "./kinds.ts";
 import type { FieldPath, Pod } from "./model.ts";
 import { checkPod } from "./pod.ts";
@@ -47,7 +47,7 @@ export function checkObject(ctx: ObjectContext, value: unknown, depth = 0): Foun
       ["apiVersion", apiVersion],
       ["kind", kind],
     ] as const) {
-      if (v === undefined) report(ctx, "missing-field", "error", [field], `${field} is required`);
+      if (v === undefined) reportMissing(ctx, [field]);
       else if (typeof v !== "string")
         report(
           ctx,

@@ -3,6 +3,7 @@
  * typed model (required fields, enums), then the Kubernetes rules that span fields. Each check
  * skips paths an earlier one reported, so one mistake is told once. Returns the typed Pod only if this object produced no error.
  */
+import { hasErrors } from "../diagnostics/diagnostic.ts";
 import type { ObjectContext } from "./context.ts";
 import { checkFields } from "./fields.ts";
 import type { Pod } from "./model.ts";
@@ -16,6 +17,5 @@ export function checkPod(ctx: ObjectContext, value: Record<string, unknown>): Po
   checkFields(ctx, value, reported);
   const pod = validatePod(ctx, value, reported);
   checkRules(ctx, value, reported);
-  const failed = ctx.diagnostics.slice(before).some((d) => d.severity === "error");
-  return failed ? undefined : pod;
+  return hasErrors(ctx.diagnostics.slice(before)) ? undefined : pod;
 }

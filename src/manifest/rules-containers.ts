@@ -3,11 +3,11 @@
  * environment variable names, ports (range, unique host port per protocol and address), volume
  * mounts (declared volume, unique mount path) and resource requests within limits.
  */
-import { formatPath, type ObjectContext, quote, report } from "./context.ts";
+import { formatPath, list, mapping, type ObjectContext, quote, report } from "./context.ts";
 import type { FieldPath } from "./model.ts";
 import { checkDns1123Label, checkEnvName, checkPortName } from "./names.ts";
 import { compareQuantities, parseQuantity } from "./quantity.ts";
-import { checkName, list, mapping } from "./rules.ts";
+import { checkName } from "./rules.ts";
 import { isUnderReported } from "./validate.ts";
 
 /** Checks every container rule; `volumes` is the set of declared volume names. */

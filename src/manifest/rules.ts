@@ -3,7 +3,7 @@
  * of names, ports and mount paths, references from mounts to volumes, label syntax and sizes.
  * Works on the plain value (typed checks may have failed elsewhere) and skips reported paths.
  */
-import { formatPath, type ObjectContext, quote, report } from "./context.ts";
+import { formatPath, list, mapping, type ObjectContext, quote, report } from "./context.ts";
 import { K8S_TYPES } from "./k8s-fields.generated.ts";
 import { MAX_ANNOTATIONS_BYTES } from "./limits.ts";
 import type { FieldPath } from "./model.ts";
@@ -15,18 +15,6 @@ import {
 } from "./names.ts";
 import { checkContainers } from "./rules-containers.ts";
 import { isUnderReported } from "./validate.ts";
-
-/** A plain mapping, or undefined if the value is not one. */
-export function mapping(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === "object" && v !== null && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
-    : undefined;
-}
-
-/** A list, or an empty one if the value is not a list. */
-export function list(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
 
 /** Checks a name with a syntax check; reports `bad-name` if it fails. */
 export function checkName(
@@ -168,22 +156,21 @@ function checkVolumes(
 ): Set<string> {
   const names = new Set<string>();
   list(spec.volumes).forEach((v, i) => {
-    const name = mapping(v)?.name;
+    const volume = mapping(v);
+    const name = volume?.name;
     const path = ["spec", "volumes", i, "name"];
     checkName(ctx, path, name, "volume name (a DNS-1123 label)", checkDns1123Label, reported);
-    if (typeof name !== "string") return;
-    if (names.has(name))
-      report(
-        ctx,
-        "duplicate-name",
-        "error",
-        path,
-        `${formatPath(path)}: volume name ${quote(name)} is used twice`,
-      );
-    names.add(name);
-  });
-  list(spec.volumes).forEach((v, i) => {
-    const volume = mapping(v);
+    if (typeof name === "string") {
+      if (names.has(name))
+        report(
+          ctx,
+          "duplicate-name",
+          "error",
+          path,
+          `${formatPath(path)}: volume name ${quote(name)} is used twice`,
+        );
+      names.add(name);
+    }
     if (!volume) return;
     const sources = Object.keys(volume).filter((k) => VOLUME_SOURCES.has(k));
     const at = ["spec", "volumes", i];
@@ -211,6 +198,8 @@ function checkVolumes(
 const VOLUME_SOURCE_HINT =
   "add one source, e.g. `emptyDir: {}` for scratch space shared by the pod's containers";
 
+const UTF8 = new TextEncoder();
+
 function utf8Length(s: string): number {
-  return new TextEncoder().encode(s).length;
+  return UTF8.encode(s).length;
 }

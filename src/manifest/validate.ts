@@ -3,11 +3,18 @@
  * issue becomes a diagnostic pointing at the YAML node its path names.
  */
 import * as v from "valibot";
-import { describe, formatPath, type ObjectContext, quote, report } from "./context.ts";
+import {
+  describe,
+  formatPath,
+  type ObjectContext,
+  quote,
+  report,
+  reportMissing,
+} from "./context.ts";
 import type { FieldPath, Pod } from "./model.ts";
 import { PodSchema } from "./schema.ts";
 import { suggest } from "./suggest.ts";
-import { quoteHint } from "./value-types.ts";
+import { reportMismatch } from "./value-types.ts";
 
 type Issue = v.InferIssue<typeof PodSchema>;
 
@@ -45,7 +52,7 @@ function withoutNulls(value: unknown): unknown {
 function reportIssue(ctx: ObjectContext, issue: Issue, path: FieldPath): void {
   const where = formatPath(path);
   if (issue.kind === "schema" && issue.type === "object" && issue.received === "undefined") {
-    report(ctx, "missing-field", "error", path, `${where} is required`);
+    reportMissing(ctx, path);
   } else if (issue.type === "picklist") {
     const allowed = (issue.expected ?? "")
       .slice(1, -1)
@@ -67,10 +74,7 @@ function reportIssue(ctx: ObjectContext, issue: Issue, path: FieldPath): void {
       hint === undefined ? undefined : `Did you mean ${JSON.stringify(hint)}?`,
     );
   } else {
-    const expected = expectedName(issue);
-    const got = describe(issue.input);
-    const hint = expected === "a string" ? quoteHint(ctx, path, issue.input) : undefined;
-    report(ctx, "type-mismatch", "error", path, `${where}: expected ${expected}, got ${got}`, hint);
+    reportMismatch(ctx, path, expectedName(issue), issue.input);
   }
 }
 

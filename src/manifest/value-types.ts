@@ -67,7 +67,7 @@ function checkQuantity(
   );
 }
 
-/** Reports a value of the wrong type, with a hint to quote numbers and booleans meant as strings. */
+/** Reports a value of the wrong type and marks its path as reported (see reportMismatch). */
 export function mismatch(
   ctx: ObjectContext,
   path: FieldPath,
@@ -76,6 +76,16 @@ export function mismatch(
   reported: Set<string>,
 ): void {
   reported.add(formatPath(path));
+  reportMismatch(ctx, path, expected, value);
+}
+
+/** Reports a value of the wrong type, with a hint to quote numbers and booleans meant as strings. */
+export function reportMismatch(
+  ctx: ObjectContext,
+  path: FieldPath,
+  expected: string,
+  value: unknown,
+): void {
   const hint = expected === "a string" ? quoteHint(ctx, path, value) : undefined;
   report(
     ctx,

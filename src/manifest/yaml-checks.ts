@@ -7,6 +7,7 @@
  */
 import { type Document, isMap, isScalar, isSeq, type LineCounter } from "yaml";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
+import { quote } from "./context.ts";
 import { forEachNode } from "./nodes.ts";
 import { spanOf } from "./span.ts";
 
@@ -67,7 +68,7 @@ export function checkKubernetesYaml(
         }
         const range = key.range ?? [0, 0];
         const hint = "Kubernetes refuses a mapping with the same key twice; keep one";
-        const message = `Duplicate key ${JSON.stringify(name.length > 60 ? `${name.slice(0, 57)}...` : name)}`;
+        const message = `Duplicate key ${quote(name)}`;
         out.push({
           code: "duplicate-key",
           severity: "error",
