@@ -69,7 +69,8 @@ export function checkAcrossPods(docs: readonly PodDocument[]): Diagnostic[] {
         }
         containers.set(podmanName, here);
         (c.ports ?? []).forEach((p, j) => {
-          if (p.hostPort === undefined) return;
+          // hostPort 0 means "not published", as the per-pod rule reads it.
+          if (p.hostPort === undefined || p.hostPort === 0) return;
           const key = `${p.hostPort}/${p.protocol ?? "TCP"}`;
           const ip = p.hostIP ?? "";
           const portAt: Seen = { doc, path: ["spec", list, i, "ports", j, "hostPort"] };

@@ -164,4 +164,16 @@ items:
       "15:21 duplicate-host-port spec.containers[0].ports[2].hostPort",
     ]);
   });
+
+  // Regression guard: the check across pods once took hostPort 0 for a published port 0.
+  test("hostPort 0 publishes nothing, within a pod or across pods", () => {
+    const pod = (name: string) =>
+      podWith("ports:\n  - containerPort: 80\n    hostPort: 0").replace(
+        "name: web\nspec",
+        `name: ${name}\nspec`,
+      );
+    const result = loadText(`${pod("one")}---\n${pod("two")}`);
+    expect(result.diagnostics.map(brief)).toEqual([]);
+    expect(result.pods.map((p) => p.pod.metadata.name)).toEqual(["one", "two"]);
+  });
 });
