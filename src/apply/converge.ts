@@ -4,26 +4,23 @@
  * pod-level change recreates the pod.
  */
 
+import { containerSteps } from "../plan/index.ts";
 import {
-  LABEL_CONTAINER,
+  kplayContainer,
   LABEL_CONTAINER_HASH,
-  LABEL_GRACE,
   LABEL_INIT,
   LABEL_MANAGED,
-  LABEL_POD,
   LABEL_POD_HASH,
 } from "../plan/labels.ts";
-import type { CreateContainerStep, PodPlan } from "../plan/types.ts";
+import type { PodPlan, Step } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import {
   type ContainerListEntry,
   inspectPod,
   listPodContainers,
-  listVolumes,
   type PodInspect,
-  removePod,
-  removeVolume,
 } from "../podman/objects.ts";
+import { removeKplayPod } from "./down.ts";
 import { PlayError, PodPlayFailed } from "./errors.ts";
 import {
   createPod,
@@ -71,13 +68,13 @@ async function recreate(
   // The old pod cannot be kept aside (same name, same ports), so everything that can fail
   // without creating anything runs first: a missing image or a refused image user must not
   // cost the user the pod they had.
-  await runPreflight(client, plan, options);
-  const grace = existing.Labels?.[LABEL_GRACE];
-  await removePod(client, plan.name, grace === undefined ? undefined : Number(grace));
-  for (const v of await listVolumes(client, `${LABEL_POD}=${plan.name}`))
-    await removeVolume(client, v);
+  const state: StepState = { id: "", containers: [], warnings: [] };
+  await runSteps(client, plan, options, state, new Journal(), isPreflight);
+  await removeKplayPod(client, existing);
   try {
-    return await createPod(client, plan, options);
+    // The preflight has run (an Always image is pulled once): the transaction does the rest.
+    const rest = plan.steps.filter((s) => !isPreflight(s));
+    return await createPod(client, { ...plan, steps: rest }, options);
   } catch (e) {
     // Say that the previous pod is gone too: "nothing had been created" would mislead.
     if (!(e instanceof PodPlayFailed)) throw e;
@@ -86,15 +83,8 @@ async function recreate(
   }
 }
 
-/** The kplay container name label of a listed container, if kplay made it. */
-export function kplayContainer(c: ContainerListEntry): string | undefined {
-  return c.Labels?.[LABEL_CONTAINER];
-}
-
 function initContainersChanged(plan: PodPlan, current: readonly ContainerListEntry[]): boolean {
-  const wanted = plan.steps.filter(
-    (s): s is CreateContainerStep => s.action === "create-container" && s.init,
-  );
+  const wanted = containerSteps(plan, true);
   const have = current.filter(
     (c) => kplayContainer(c) !== undefined && c.Labels?.[LABEL_INIT] === "true",
   );
@@ -106,22 +96,15 @@ function initContainersChanged(plan: PodPlan, current: readonly ContainerListEnt
 }
 
 /**
- * Runs what can fail before the old pod is touched: version, host ports, images, image users,
- * host paths. Host paths it creates are removed again if a later check fails.
+ * What can fail before the old pod is touched: version, host ports, images, image users,
+ * host paths (removed again if a later check fails).
  */
-function runPreflight(client: PodmanClient, plan: PodPlan, options: ExecuteOptions): Promise<void> {
-  const state: StepState = { id: "", containers: [], warnings: [] };
-  return runSteps(
-    client,
-    plan,
-    options,
-    state,
-    new Journal(),
-    (step) =>
-      step.action === "require-podman" ||
-      step.action === "check-host-ports" ||
-      step.action === "ensure-image" ||
-      step.action === "check-image-user" ||
-      step.action === "prepare-host-path",
+function isPreflight(step: Step): boolean {
+  return (
+    step.action === "require-podman" ||
+    step.action === "check-host-ports" ||
+    step.action === "ensure-image" ||
+    step.action === "check-image-user" ||
+    step.action === "prepare-host-path"
   );
 }

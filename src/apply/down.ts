@@ -4,6 +4,7 @@ import {
   containerVolumeNames,
   inspectPod,
   listVolumes,
+  type PodInspect,
   removePod,
   removeSharedVolume,
   removeVolume,
@@ -42,11 +43,26 @@ export async function downPod(client: PodmanClient, name: string): Promise<DownR
     );
   }
   const claims = await podClaims(client, pod.Containers ?? []);
-  const grace = labels[LABEL_GRACE] === undefined ? undefined : Number(labels[LABEL_GRACE]);
-  await removePod(client, name, Number.isFinite(grace) ? grace : undefined);
-  const volumes = await listVolumes(client, `${LABEL_POD}=${name}`);
-  for (const v of volumes) await removeVolume(client, v);
+  const volumes = await removeKplayPod(client, pod);
   return { name, status: "removed", volumes, claims };
+}
+
+/** The grace period kplay recorded on a pod it created (undefined: Podman's default). */
+export function podGrace(pod: Pick<PodInspect, "Labels">): number | undefined {
+  const label = pod.Labels?.[LABEL_GRACE];
+  const grace = label === undefined ? undefined : Number(label);
+  return Number.isFinite(grace) ? grace : undefined;
+}
+
+/**
+ * Stops and removes a pod kplay created, honouring its grace period, then the emptyDir
+ * volumes that belonged to it (claims stay); returns those volumes' names.
+ */
+export async function removeKplayPod(client: PodmanClient, pod: PodInspect): Promise<string[]> {
+  await removePod(client, pod.Name, podGrace(pod));
+  const volumes = await listVolumes(client, `${LABEL_POD}=${pod.Name}`);
+  for (const v of volumes) await removeVolume(client, v);
+  return volumes;
 }
 
 /** The named volumes a pod's containers mount that are not the pod's own emptyDirs. */

@@ -295,16 +295,20 @@ export async function explainFailure(
       : undefined;
   if (infra) detail = detail.split(infra).join(`the infra container of pod "${pod}"`);
   const failedInit = containers.find((c) => c.init && cause.detail.includes(c.id));
-  if (failedInit) {
-    const logs = await tailLogs(client, failedInit.name, 10).catch(() => "");
-    if (logs.trim()) detail += `\nlast lines of "${failedInit.name}":\n${indent(logs.trimEnd())}`;
-  }
+  if (failedInit) detail += await lastLines(client, failedInit.name);
   return new PodmanApiError(cause.method, cause.path, cause.status, detail);
 }
 
-function indent(text: string): string {
-  return text
+/**
+ * The last 10 lines a container wrote, as a block to append to a failure message
+ * (`\nlast lines of "<name>":` then each line as `  | …`), or "" when there are none.
+ */
+export async function lastLines(client: PodmanClient, name: string): Promise<string> {
+  const logs = await tailLogs(client, name, 10).catch(() => "");
+  if (!logs.trim()) return "";
+  const lines = logs
+    .trimEnd()
     .split("\n")
-    .map((l) => `  | ${l}`)
-    .join("\n");
+    .map((l) => `  | ${l}`);
+  return `\nlast lines of "${name}":\n${lines.join("\n")}`;
 }

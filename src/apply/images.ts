@@ -1,3 +1,4 @@
+import { isLocalImage } from "../plan/images.ts";
 import type { EnsureImageStep } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { PlayError } from "./errors.ts";
@@ -15,7 +16,7 @@ export async function ensureImage(
   if (step.exists) {
     if (await client.exists(step.exists.path)) return;
     if (!step.pull) {
-      const why = step.image.startsWith("localhost/")
+      const why = isLocalImage(step.image)
         ? "images under localhost/ are never pulled"
         : "imagePullPolicy is Never";
       throw new PlayError(`Image "${step.image}" for ${who} is not present, and ${why}`);

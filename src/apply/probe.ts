@@ -7,6 +7,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect as netConnect } from "node:net";
+import { probePort } from "../plan/probes.ts";
 import type { PlannedProbe } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { decodeLogStream } from "../podman/logs.ts";
@@ -40,22 +41,15 @@ export async function runProbe(
   const timeoutMs = probe.timeoutSeconds * 1000;
   try {
     if ("exec" in h) return await execProbe(client, container, h.exec.command, timeoutMs);
-    if ("grpc" in h) {
-      const target = publishedPort(pod, h.grpc.port);
-      if (!target)
-        return {
-          ok: false,
-          reason: `port ${h.grpc.port} is not published on the host, so kplay cannot reach it`,
-        };
-      return await grpcHealthCheck(target.host, target.port, h.grpc.service, timeoutMs);
-    }
-    const port = "httpGet" in h ? h.httpGet.port : h.tcpSocket.port;
-    const target = publishedPort(pod, port);
+    const port = probePort(h);
+    const target = port === undefined ? undefined : publishedPort(pod, port);
     if (!target)
       return {
         ok: false,
         reason: `port ${port} is not published on the host, so kplay cannot reach it`,
       };
+    if ("grpc" in h)
+      return await grpcHealthCheck(target.host, target.port, h.grpc.service, timeoutMs);
     if ("tcpSocket" in h) return await tcpProbe(target.host, target.port, timeoutMs);
     const g = h.httpGet;
     const host = target.host.includes(":") ? `[${target.host}]` : target.host;

@@ -3,7 +3,8 @@
  * as a small transaction, while the pod, its infra container, IP and volumes stay.
  */
 
-import { LABEL_CONTAINER, LABEL_CONTAINER_HASH, LABEL_GRACE, LABEL_INIT } from "../plan/labels.ts";
+import { containerSteps } from "../plan/index.ts";
+import { kplayContainer, LABEL_CONTAINER_HASH, LABEL_INIT } from "../plan/labels.ts";
 import type { CreateContainerStep, PodPlan } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import {
@@ -14,6 +15,7 @@ import {
   startContainer,
   stopContainer,
 } from "../podman/objects.ts";
+import { podGrace } from "./down.ts";
 import { PlayError, PodPlayFailed } from "./errors.ts";
 import {
   type ExecuteOptions,
@@ -36,13 +38,12 @@ export async function updateContainers(
   current: readonly ContainerListEntry[],
   options: ExecuteOptions,
 ): Promise<PlayedPod> {
-  const start = plan.steps.some((s) => s.action === "start-pod");
-  const apps = plan.steps.filter(
-    (s): s is CreateContainerStep => s.action === "create-container" && !s.init,
-  );
+  const startStep = plan.steps.find((s) => s.action === "start-pod");
+  const start = startStep !== undefined;
+  const apps = containerSteps(plan, false);
   const have = new Map<string, ContainerListEntry>();
   for (const c of current) {
-    const name = c.Labels?.[LABEL_CONTAINER];
+    const name = kplayContainer(c);
     // A container left aside by an interrupted update is not the live one.
     if (c.Names.some((n) => n.endsWith(ASIDE))) continue;
     if (name !== undefined && c.Labels?.[LABEL_INIT] !== "true") have.set(name, c);
@@ -52,8 +53,7 @@ export async function updateContainers(
       have.get(s.container)?.Labels?.[LABEL_CONTAINER_HASH] !== plan.containerHashes[s.container],
   );
   const gone = [...have.keys()].filter((n) => !apps.some((s) => s.container === n));
-  const grace =
-    pod.Labels?.[LABEL_GRACE] === undefined ? undefined : Number(pod.Labels[LABEL_GRACE]);
+  const grace = podGrace(pod);
 
   const containers: PlayedContainer[] = [];
   const state: StepState = { id: pod.Id, containers: [], warnings: [] };
@@ -64,7 +64,7 @@ export async function updateContainers(
     const restartsAlways = apps.some(
       (s) => (s.request.body as { restart_policy?: string }).restart_policy === "always",
     );
-    if (start && (pod.State === "Created" || (pod.State !== "Running" && restartsAlways))) {
+    if (startStep && (pod.State === "Created" || (pod.State !== "Running" && restartsAlways))) {
       await client.call({ method: "POST", path: `/pods/${encodeURIComponent(plan.name)}/start` });
       action = "started";
     }
@@ -129,10 +129,10 @@ export async function updateContainers(
     }
   }
   // Everything not touched is reported as unchanged, init containers included.
-  const all = plan.steps.filter((s): s is CreateContainerStep => s.action === "create-container");
+  const all = containerSteps(plan);
   for (const step of all) {
     if (containers.some((c) => c.container === step.container)) continue;
-    const c = current.find((x) => x.Labels?.[LABEL_CONTAINER] === step.container);
+    const c = current.find((x) => kplayContainer(x) === step.container);
     if (c)
       containers.push({
         container: step.container,

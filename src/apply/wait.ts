@@ -3,10 +3,12 @@
  * readiness probes the way the kubelet schedules them (initial delay, period, thresholds).
  */
 
+import { containerSteps } from "../plan/index.ts";
 import type { CreateContainerStep, PlannedProbe, PodPlan } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
-import { inspectPod, type PodInspect, tailLogs } from "../podman/objects.ts";
+import { inspectPod, type PodInspect } from "../podman/objects.ts";
 import { PlayError } from "./errors.ts";
+import { lastLines } from "./execute.ts";
 import { runProbe } from "./probe.ts";
 
 /** The pod did not become ready; the message names each container and why. */
@@ -28,11 +30,11 @@ export async function waitForPod(
   deadline: number,
   signal?: AbortSignal,
 ): Promise<void> {
-  const apps = plan.steps.filter(
-    (s): s is CreateContainerStep => s.action === "create-container" && !s.init,
-  );
+  const apps = containerSteps(plan, false);
+  // The pod's published ports (what network probes go through) are fixed when it is created.
+  const pod = await inspectPod(client, plan.name);
   const results = await Promise.all(
-    apps.map((s) => waitForContainer(client, plan.name, s, deadline, signal)),
+    apps.map((s) => waitForContainer(client, plan.name, pod, s, deadline, signal)),
   );
   const pending = results.flatMap((r, i) =>
     r.done ? [] : [`  ${apps[i]?.container}: ${r.reason}`],
@@ -47,6 +49,7 @@ export async function waitForPod(
 async function waitForContainer(
   client: PodmanClient,
   pod: string,
+  inspected: PodInspect | undefined,
   step: CreateContainerStep,
   deadline: number,
   signal: AbortSignal | undefined,
@@ -87,9 +90,8 @@ async function waitForContainer(
       const probe: PlannedProbe | undefined = startupPassed ? readiness : startup;
       if (!probe) return { done: true };
       if (Date.now() >= nextProbe) {
-        const pod_ = await inspectPod(client, pod);
-        const r = pod_
-          ? await runProbe(client, pod_ as PodInspect, step.name, probe)
+        const r = inspected
+          ? await runProbe(client, inspected, step.name, probe)
           : { ok: false as const, reason: "pod is gone" };
         nextProbe = Date.now() + probe.periodSeconds * 1000;
         if (r.ok) {
@@ -129,10 +131,7 @@ async function exitedMessage(
   step: CreateContainerStep,
   code: number,
 ): Promise<string> {
-  const logs = await tailLogs(client, step.name, 10).catch(() => "");
-  const tail = logs.trim()
-    ? `\nlast lines of "${step.name}":\n${logs.trimEnd().replace(/^/gm, "  | ")}`
-    : "";
+  const tail = await lastLines(client, step.name);
   return `Container "${step.container}" of pod "${pod}" exited with code ${code}${tail}`;
 }
 

@@ -7,7 +7,14 @@ import { planImages } from "./images.ts";
 import { hashJson, LABEL_GRACE, LABEL_MANAGED, LABEL_POD_HASH } from "./labels.ts";
 import { podCreateBody } from "./pod.ts";
 import { DEFAULT_SECCOMP_ROOT } from "./security.ts";
-import type { Plan, PlanOptions, PodPlan, PrepareSubPathsStep, Step } from "./types.ts";
+import type {
+  CreateContainerStep,
+  Plan,
+  PlanOptions,
+  PodPlan,
+  PrepareSubPathsStep,
+  Step,
+} from "./types.ts";
 import { planVolumes } from "./volumes.ts";
 
 export { checkPlannable } from "./checks.ts";
@@ -143,6 +150,14 @@ function subPathFolders(
       folders,
     },
   ];
+}
+
+/** The plan's create-container steps: all, or only the init (`true`) or app (`false`) ones. */
+export function containerSteps(plan: PodPlan, init?: boolean): CreateContainerStep[] {
+  return plan.steps.filter(
+    (s): s is CreateContainerStep =>
+      s.action === "create-container" && (init === undefined || s.init === init),
+  );
 }
 
 /** subPath folders, each once, after the volumes they live in were prepared. */

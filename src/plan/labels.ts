@@ -17,6 +17,13 @@ export const LABEL_CLAIM = "io.kplay.claim";
 /** The readiness probe (JSON of a PlannedProbe), so `ps` can tell ready from running. */
 export const LABEL_READINESS = "io.kplay.readiness";
 
+/** The Kubernetes container name kplay put on a container it made, if it made it. */
+export function kplayContainer(c: {
+  readonly Labels?: Readonly<Record<string, string>> | null;
+}): string | undefined {
+  return c.Labels?.[LABEL_CONTAINER];
+}
+
 /** Hashes a JSON value with sorted keys, so equal specs always give equal hashes. */
 export function hashJson(value: unknown): string {
   return createHash("sha256").update(stableStringify(value)).digest("hex").slice(0, 16);

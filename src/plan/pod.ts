@@ -2,7 +2,7 @@ import type { Pod } from "../manifest/model.ts";
 import { ANNOTATION } from "./annotations.ts";
 import { LABEL_MANAGED } from "./labels.ts";
 import { podNamespaceFields } from "./namespaces.ts";
-import { probeHandler } from "./probes.ts";
+import { probeHandler, probePort } from "./probes.ts";
 import type { PlanOptions } from "./types.ts";
 
 /**
@@ -32,14 +32,7 @@ function portMappings(pod: Pod): object[] {
     for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe]) {
       const h = probe && probeHandler(c, probe);
       if (!h || !("handler" in h)) continue;
-      const port =
-        "httpGet" in h.handler
-          ? h.handler.httpGet.port
-          : "tcpSocket" in h.handler
-            ? h.handler.tcpSocket.port
-            : "grpc" in h.handler
-              ? h.handler.grpc.port
-              : undefined;
+      const port = probePort(h.handler);
       if (port === undefined || published.has(port)) continue;
       published.add(port);
       out.push({ container_port: port, host_port: 0, host_ip: "127.0.0.1", protocol: "tcp" });

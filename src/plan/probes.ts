@@ -99,3 +99,11 @@ export function healthcheckFields(
     health_check_on_failure_action: restart === "Never" ? ON_FAILURE_KILL : ON_FAILURE_RESTART,
   };
 }
+
+/** The container port a network probe (httpGet, tcpSocket, grpc) targets; undefined for exec. */
+export function probePort(h: ProbeHandler): number | undefined {
+  if ("httpGet" in h) return h.httpGet.port;
+  if ("tcpSocket" in h) return h.tcpSocket.port;
+  if ("grpc" in h) return h.grpc.port;
+  return undefined;
+}

@@ -1,4 +1,4 @@
-import type { HttpRequest, Transport } from "../transport/types.ts";
+import type { HttpRequest, HttpResponse, Transport } from "../transport/types.ts";
 import { PodmanApiError, podmanErrorDetail } from "./errors.ts";
 
 /** The libpod API path prefix kplay speaks. 4.0.0 is the oldest libpod API it supports. */
@@ -36,13 +36,7 @@ export class PodmanClient {
     req: ApiRequest,
     options: { signal?: AbortSignal; ok?: number[] } = {},
   ): Promise<string> {
-    const res = await this.transport.request({
-      method: req.method,
-      path: API_PREFIX + req.path,
-      ...(req.query ? { query: req.query } : {}),
-      ...(req.body !== undefined ? { body: req.body } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const res = await this.send(req, options.signal);
     const text = await res.text();
     const ok = options.ok ?? [];
     if ((res.status >= 200 && res.status < 300) || ok.includes(res.status)) return text;
@@ -51,13 +45,7 @@ export class PodmanClient {
 
   /** Sends a request whose answer is a stream (logs, pulls); the caller reads the body. */
   async stream(req: ApiRequest, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
-    const res = await this.transport.request({
-      method: req.method,
-      path: API_PREFIX + req.path,
-      ...(req.query ? { query: req.query } : {}),
-      ...(req.body !== undefined ? { body: req.body } : {}),
-      ...(signal ? { signal } : {}),
-    });
+    const res = await this.send(req, signal);
     if (res.status < 200 || res.status >= 300 || !res.body) {
       throw new PodmanApiError(
         req.method,
@@ -75,11 +63,7 @@ export class PodmanClient {
    */
   async statPath(container: string, path: string): Promise<{ mode: number } | undefined> {
     const target = `/containers/${encodeURIComponent(container)}/archive`;
-    const res = await this.transport.request({
-      method: "HEAD",
-      path: API_PREFIX + target,
-      query: { path },
-    });
+    const res = await this.send({ method: "HEAD", path: target, query: { path } });
     await res.text();
     if (res.status === 404) return undefined;
     if (res.status < 200 || res.status >= 300) {
@@ -90,9 +74,20 @@ export class PodmanClient {
     return { mode: stat.mode ?? 0o755 };
   }
 
+  /** Sends a libpod request (path below the API prefix) as it is. */
+  private send(req: ApiRequest, signal?: AbortSignal): Promise<HttpResponse> {
+    return this.transport.request({
+      method: req.method,
+      path: API_PREFIX + req.path,
+      ...(req.query ? { query: req.query } : {}),
+      ...(req.body !== undefined ? { body: req.body } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  }
+
   /** Answers whether an `…/exists` endpoint says the object exists (204) or not (404). */
   async exists(path: string): Promise<boolean> {
-    const res = await this.transport.request({ method: "GET", path: API_PREFIX + path });
+    const res = await this.send({ method: "GET", path });
     const text = await res.text();
     if (res.status === 204 || res.status === 200) return true;
     if (res.status === 404) return false;

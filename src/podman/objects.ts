@@ -35,8 +35,17 @@ export async function inspectPod(
   client: PodmanClient,
   name: string,
 ): Promise<PodInspect | undefined> {
-  if (!(await client.exists(`/pods/${enc(name)}/exists`))) return undefined;
-  return client.call<PodInspect>({ method: "GET", path: `/pods/${enc(name)}/json` });
+  return inspectOrUndefined<PodInspect>(client, `/pods/${enc(name)}/json`);
+}
+
+/** GETs an object's JSON in one request; undefined when Podman has no such object (404). */
+async function inspectOrUndefined<T>(client: PodmanClient, path: string): Promise<T | undefined> {
+  try {
+    return await client.call<T>({ method: "GET", path });
+  } catch (e) {
+    if (e instanceof PodmanApiError && e.status === 404) return undefined;
+    throw e;
+  }
 }
 
 /** Lists pods matching a label filter (`key=value`). */
@@ -138,16 +147,11 @@ export async function volumeLabels(
   client: PodmanClient,
   name: string,
 ): Promise<Record<string, string> | undefined> {
-  try {
-    const res = await client.call<{ Labels?: Record<string, string> | null }>({
-      method: "GET",
-      path: `/volumes/${enc(name)}/json`,
-    });
-    return res?.Labels ?? {};
-  } catch (e) {
-    if (e instanceof PodmanApiError && e.status === 404) return undefined;
-    throw e;
-  }
+  const res = await inspectOrUndefined<{ Labels?: Record<string, string> | null }>(
+    client,
+    `/volumes/${enc(name)}/json`,
+  );
+  return res === undefined ? undefined : (res?.Labels ?? {});
 }
 
 /** Removes a container (killing it first); a missing one is fine. */

@@ -1,4 +1,4 @@
-import { LABEL_CONTAINER, LABEL_INIT } from "../../plan/labels.ts";
+import { kplayContainer, LABEL_INIT } from "../../plan/labels.ts";
 import type { PodmanClient } from "../../podman/client.ts";
 import { decodeLogStream } from "../../podman/logs.ts";
 import { inspectPod, listPodContainers } from "../../podman/objects.ts";
@@ -64,7 +64,7 @@ export async function listMembers(
       // A pod kplay did not create has no labels: Podman's names are `<pod>-<container>`.
       const name = c.Names[0] ?? c.Id;
       const container =
-        c.Labels?.[LABEL_CONTAINER] ?? (name.startsWith(prefix) ? name.slice(prefix.length) : name);
+        kplayContainer(c) ?? (name.startsWith(prefix) ? name.slice(prefix.length) : name);
       return { container, id: c.Id, init: c.Labels?.[LABEL_INIT] === "true" };
     })
     .sort((a, b) => (a.container < b.container ? -1 : a.container > b.container ? 1 : 0));
