@@ -65,7 +65,8 @@ export async function updateContainers(
       (s) => (s.request.body as { restart_policy?: string }).restart_policy === "always",
     );
     if (startStep && (pod.State === "Created" || (pod.State !== "Running" && restartsAlways))) {
-      await client.call({ method: "POST", path: `/pods/${encodeURIComponent(plan.name)}/start` });
+      // The plan's own step: it also fails on the Errs Podman reports with a 200.
+      await runStep(client, startStep, new Journal(), state, options);
       action = "started";
     }
   } else {
