@@ -4,7 +4,7 @@
  * so two different pods can also collide there ("a" + "b-c" and "a-b" + "c").
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
-import { formatPath } from "./context.ts";
+import { podError } from "./context.ts";
 import type { FieldPath, PodDocument } from "./model.ts";
 
 interface Seen {
@@ -20,15 +20,7 @@ export function checkAcrossPods(docs: readonly PodDocument[]): Diagnostic[] {
     return span ? `${span.file}:${span.line}:${span.column}` : s.doc.file;
   };
   const report = (code: string, at: Seen, first: Seen, message: string, hint: string) => {
-    const span = at.doc.locate(at.path);
-    out.push({
-      code,
-      severity: "error",
-      message: `${message} (first at ${where(first)})`,
-      path: formatPath(at.path),
-      ...(span ? { span } : {}),
-      hint,
-    });
+    out.push(podError(at.doc, code, at.path, `${message} (first at ${where(first)})`, hint));
   };
   const pods = new Map<string, Seen>();
   const containers = new Map<string, Seen>();

@@ -5,7 +5,7 @@
 import type { Document, LineCounter } from "yaml";
 import type { Diagnostic, Severity, Span } from "../diagnostics/diagnostic.ts";
 import { locateNode } from "./locate.ts";
-import type { FieldPath } from "./model.ts";
+import type { FieldPath, PodDocument } from "./model.ts";
 import { spanOf } from "./span.ts";
 
 /** One object under validation and the diagnostics found in it so far. */
@@ -117,4 +117,26 @@ export function list(v: unknown): unknown[] {
 /** Reports `path is required` (missing-field). */
 export function reportMissing(ctx: ObjectContext, path: FieldPath): void {
   report(ctx, "missing-field", "error", path, `${formatPath(path)} is required`);
+}
+
+/**
+ * An error at `path` of a pod that loaded, for the checks that run on loaded pods (across
+ * pods, the planner's refusals): located in its file like the loader's own diagnostics.
+ */
+export function podError(
+  doc: PodDocument,
+  code: string,
+  path: FieldPath,
+  message: string,
+  hint?: string,
+): Diagnostic {
+  const span = doc.locate(path);
+  return {
+    code,
+    severity: "error",
+    message,
+    path: formatPath(path),
+    ...(span ? { span } : {}),
+    ...(hint ? { hint } : {}),
+  };
 }

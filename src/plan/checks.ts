@@ -5,7 +5,7 @@
  * validation's, and planPod refuses a pod that has any.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
-import { formatPath } from "../manifest/context.ts";
+import { formatPath, podError } from "../manifest/context.ts";
 import type { Container, FieldPath, PodDocument } from "../manifest/model.ts";
 import { containerAnnotationFields } from "./annotations.ts";
 import { DEFAULT_NODE } from "./downward.ts";
@@ -30,15 +30,7 @@ export function checkPlannable(
 export function checkPod(doc: PodDocument, options: PlanOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report: Report = (code, path, message, hint) => {
-    const span = doc.locate(path);
-    out.push({
-      code,
-      severity: "error",
-      message,
-      path: formatPath(path),
-      ...(span ? { span } : {}),
-      ...(hint ? { hint } : {}),
-    });
+    out.push(podError(doc, code, path, message, hint));
   };
   const { pod } = doc;
   const userns = podUserNamespace(pod);
