@@ -1,4 +1,3 @@
-import type { PodmanClient as Client } from "../podman/client.ts";
 import { PodmanClient } from "../podman/client.ts";
 import { checkPodman } from "../podman/version.ts";
 import { endpointCandidates, parseEndpoint } from "../transport/endpoint.ts";
@@ -20,7 +19,7 @@ export async function connect(
   url: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
   trace?: (line: string) => void,
-): Promise<{ client: Client; apiVersion: string }> {
+): Promise<{ client: PodmanClient; apiVersion: string }> {
   const tried: string[] = [];
   for (const candidate of endpointCandidates(url, env)) {
     const endpoint = parseEndpoint(candidate.url);
