@@ -137,6 +137,12 @@ describe("kplay logs", () => {
   test("-f on a container that has exited ends by itself", async () => {
     const run = await runKplay(["logs", "solo", "-f"], { timeoutMs: 10_000 });
     expect(run).toEqual({ stdout: "just me\n", stderr: "oops\n", exitCode: 0 });
+    // With --tail, kplay follows from Podman 4.3's stamps (whole seconds) instead.
+    const tailed = await runKplay(["logs", "solo", "-f", "--tail", "2"], { timeoutMs: 10_000 });
+    expect(tailed).toEqual({ stdout: "just me\n", stderr: "oops\n", exitCode: 0 });
+    const last = await runKplay(["logs", "solo", "-f", "--tail", "1"], { timeoutMs: 10_000 });
+    expect(last.exitCode).toBe(0);
+    expect((last.stdout + last.stderr).split("\n").filter(Boolean)).toHaveLength(1);
   });
 
   test("only GET requests, the logs one with Podman's query", async () => {
@@ -148,6 +154,23 @@ describe("kplay logs", () => {
       const logs = proxy.requests.filter((r) => r.path.endsWith("/logs"));
       expect(logs.map((r) => r.query)).toEqual(["stdout=true&stderr=true&follow=false&tail=1"]);
       expect(logs[0]?.path).toMatch(/^\/containers\/[0-9a-f]{64}\/logs$/);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test("-f --tail: a stamped tail read, then a follow from just before its first line", async () => {
+    const proxy = await startFaultProxy();
+    try {
+      const run = await runKplay(["logs", "--url", proxy.url, "solo", "-f", "--tail", "2"]);
+      expect(run).toEqual({ stdout: "just me\n", stderr: "oops\n", exitCode: 0 });
+      const logs = proxy.requests.filter((r) => r.path.endsWith("/logs")).map((r) => r.query);
+      // Had Podman 4.3's stamps not been read, kplay would have asked for follow=true&tail=2.
+      expect(logs).toHaveLength(2);
+      expect(logs[0]).toBe("stdout=true&stderr=true&timestamps=true&follow=false&tail=18");
+      expect(logs[1]).toMatch(
+        /^stdout=true&stderr=true&timestamps=true&follow=true&since=\d{4}-\d\d-\d\dT\d\d%3A\d\d%3A\d\d\.\d{9}Z$/,
+      );
     } finally {
       await proxy.close();
     }

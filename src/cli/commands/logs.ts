@@ -1,5 +1,6 @@
 import { kplayContainer, LABEL_INIT } from "../../plan/labels.ts";
 import type { PodmanClient } from "../../podman/client.ts";
+import { followTail } from "../../podman/log-tail.ts";
 import { decodeLogStream } from "../../podman/logs.ts";
 import { inspectPod, listPodContainers } from "../../podman/objects.ts";
 import { connect } from "../connect.ts";
@@ -117,20 +118,15 @@ async function copyLogs(
   id: string,
   flags: LogsFlags,
 ): Promise<void> {
-  const query: Record<string, string> = {
-    stdout: "true",
-    stderr: "true",
-    follow: String(flags.follow),
-  };
-  if (flags.tail !== undefined) query.tail = String(flags.tail);
-  const body = await client.stream(
-    { method: "GET", path: `/containers/${encodeURIComponent(id)}/logs`, query },
-    flags.follow ? io.signal : undefined,
-  );
+  const followed =
+    flags.follow && flags.tail !== undefined && flags.tail > 0
+      ? await followTail(client, id, flags.tail, io.signal)
+      : undefined;
+  const frames = followed ?? decodeLogStream(await plainLogs(client, io, id, flags));
   // One decoder per stream: a UTF-8 character may be split across two frames of the same stream.
   const out = new TextDecoder();
   const err = new TextDecoder();
-  for await (const frame of decodeLogStream(body)) {
+  for await (const frame of frames) {
     if (frame.stream === "stderr") io.stderr(err.decode(frame.data, { stream: true }));
     else io.stdout(out.decode(frame.data, { stream: true }));
   }
@@ -138,4 +134,23 @@ async function copyLogs(
   const restErr = err.decode();
   if (restOut) io.stdout(restOut);
   if (restErr) io.stderr(restErr);
+}
+
+/** Podman's own logs request: the whole log or its tail, followed or not. */
+function plainLogs(
+  client: PodmanClient,
+  io: CliIo,
+  id: string,
+  flags: LogsFlags,
+): Promise<ReadableStream<Uint8Array>> {
+  const query: Record<string, string> = {
+    stdout: "true",
+    stderr: "true",
+    follow: String(flags.follow),
+  };
+  if (flags.tail !== undefined) query.tail = String(flags.tail);
+  return client.stream(
+    { method: "GET", path: `/containers/${encodeURIComponent(id)}/logs`, query },
+    flags.follow ? io.signal : undefined,
+  );
 }
