@@ -123,11 +123,12 @@ export KPLAY_TEST_CONTAINERS_CONF="$KPLAY_CONTAINERS_CONF"
 # inherited CONTAINER_HOST would point the podman CLI helper at the remote client.
 unset CONTAINER_HOST CONTAINER_CONNECTION
 
-# Not `exec`: the EXIT trap must still run. 120 s per test: a cold first pod also
-# builds the pause image; init containers under podman kube play wait ~20 s (measured).
+# Not `exec`: the EXIT trap must still run. 300 s per test: a cold first pod also
+# builds the pause image; init containers under podman kube play wait ~20 s (measured);
+# CI machines have run rootless plays ten times slower than here. A hang still fails.
 log="$dir/bun-test.log"
 set +e
-node_modules/.bin/bun test --timeout 120000 "$@" 2>&1 | tee "$log"
+node_modules/.bin/bun test --timeout 300000 "$@" 2>&1 | tee "$log"
 status="${PIPESTATUS[0]}"
 set -e
 # bun ends with " N pass" and " N fail" on two lines; CI reads the one-line form.

@@ -45,18 +45,24 @@ describe("test harness", () => {
       "-d",
       "--name",
       "harness-httpd",
+      // A stop (instead of a kill) would now take a minute, far from a slow kill.
+      "--stop-timeout",
+      "60",
       "-p",
       `127.0.0.1:${port}:8080`,
       "localhost/busybox-httpd:test",
     ]);
     expect(run.exitCode).toBe(0);
-    const res = await httpGet(`http://127.0.0.1:${port}/`, { timeoutMs: 2000, retries: 25 });
+    const res = await httpGet(`http://127.0.0.1:${port}/`, {
+      retryForMs: 60_000,
+      until: (r) => r.status === 200,
+    });
     expect(res).toMatchObject({ status: 200, body: "busybox-httpd\n" });
     expect((await snapshotState()).containers).toContain("harness-httpd");
     const started = Date.now();
     await cleanupStore();
-    // Killed, not stopped: one 10 s stop timeout would show (the httpd ignores SIGTERM).
-    expect(Date.now() - started).toBeLessThan(9500);
+    // Killed, not stopped: the 60 s stop timeout would show (the httpd ignores SIGTERM).
+    expect(Date.now() - started).toBeLessThan(45_000);
     expect(await snapshotState()).toEqual(before);
   });
 

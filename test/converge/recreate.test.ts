@@ -11,7 +11,7 @@ import { pairManifest, writeManifest } from "../faults/helpers.ts";
 import {
   cleanupStore,
   freePort,
-  httpGet,
+  httpGetBody,
   podmanJson,
   runKplay,
   snapshotState,
@@ -49,10 +49,7 @@ test("a recreate whose new image is missing keeps the old pod running", async ()
   );
   expect(await snapshotState()).toEqual(before);
   expect(((await podmanJson(["pod", "inspect", "keep"])) as { Id: string }).Id).toBe(podId);
-  const res = await httpGet(`http://127.0.0.1:${port}/index.html`, {
-    timeoutMs: 5000,
-    retries: 20,
-  });
+  const res = await httpGetBody(`http://127.0.0.1:${port}/index.html`, "web\n");
   expect(res.body).toBe("web\n");
 });
 

@@ -81,17 +81,17 @@ async function volume(name: string): Promise<VolumeInspect | undefined> {
 }
 
 /** The file a container wrote into a volume, read on the host through Podman's mountpoint. */
-async function volumeFile(name: string, file: string, timeoutMs = 10_000): Promise<string> {
+async function volumeFile(name: string, file: string, timeoutMs = 60_000): Promise<string> {
   const v = await volume(name);
   if (!v) throw new Error(`volume ${name} does not exist`);
   return waitForFile(join(v.Mountpoint, file), timeoutMs);
 }
 
-/** The volume's `log` once it has `lines` lines (or what it has after 10 s). */
+/** The volume's `log` once it has `lines` lines (or what it has after 60 s). */
 async function waitForLines(name: string, lines: number): Promise<string> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000;
   const path = join((await volume(name))?.Mountpoint ?? `/nonexistent/${name}`, "log");
-  let text = await waitForFile(path, 10_000);
+  let text = await waitForFile(path, 60_000);
   while (text.split("\n").filter(Boolean).length < lines && Date.now() < deadline) {
     await Bun.sleep(50);
     text = readFileSync(path, "utf8");

@@ -47,15 +47,16 @@ export async function coreScenario(t: PodmanTarget, o: CoreScenarioOptions): Pro
   expect(played.stdout).toContain(`pod/${pod}`);
 
   // The HTTP answer from the host, through the hostPort on 127.0.0.1.
-  const res = await httpGet(
-    `http://127.0.0.1:${port}/index.html`,
-    t.http ?? { timeoutMs: 10000, retries: 50 },
-  );
+  const res = await httpGet(`http://127.0.0.1:${port}/index.html`, {
+    ...t.http,
+    retryForMs: 60_000,
+    until: (r) => r.body === `${message}\n`,
+  });
   expect(res.status).toBe(200);
   expect(res.body).toBe(`${message}\n`);
   // The sidecar reached httpd over the pod's localhost and wrote the reply into the hostPath.
   const reply = join(outDir, "reply.html");
-  expect(await waitForFile(reply, 10000)).toBe(`${message}\n`);
+  expect(await waitForFile(reply, 30_000)).toBe(`${message}\n`);
   o.checkReply?.(reply);
 
   // What Podman reports: a pod with an infra container and kplay's container names.
@@ -86,7 +87,9 @@ export async function coreScenario(t: PodmanTarget, o: CoreScenarioOptions): Pro
   expect(ps.exitCode).toBe(0);
   expect(ps.stdout).toMatch(/^NAME\s+STATUS\s+READY\s+RESTARTS\s+PORTS\s+AGE\n/);
   expect(ps.stdout).toMatch(
-    new RegExp(`\\n${pod}\\s+Running\\s+2/2\\s+0\\s+127\\.0\\.0\\.1:${port}->8080/tcp\\s+\\d+s\\n`),
+    new RegExp(
+      `\\n${pod}\\s+Running\\s+2/2\\s+0\\s+127\\.0\\.0\\.1:${port}->8080/tcp\\s+\\d+[smhd]\\n`,
+    ),
   );
   const psJson = JSON.parse((await t.kplay(["ps", "-o", "json"])).stdout) as {
     pods: { name: string; id: string; status: string; running: number; total: number }[];

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import {
   cleanupStore,
   freePort,
-  httpGet,
+  httpGetBody,
   podman,
   runKplay,
   snapshotState,
@@ -55,10 +55,7 @@ describe.each([["deno"], ["node"]] as const)("the same play under %s", (runtime)
     const played = await runKplay(["play", file], { runtime });
     expect(played.stderr).toBe("");
     expect(played.exitCode).toBe(0);
-    const res = await httpGet(`http://127.0.0.1:${port}/index.html`, {
-      timeoutMs: 10000,
-      retries: 50,
-    });
+    const res = await httpGetBody(`http://127.0.0.1:${port}/index.html`, `hi ${runtime}\n`);
     expect(res.body).toBe(`hi ${runtime}\n`);
     const down = await runKplay(["down", file], { runtime });
     expect(down.exitCode).toBe(0);

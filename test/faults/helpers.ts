@@ -77,7 +77,7 @@ export interface RunningKplay {
 export function startKplay(
   args: readonly string[],
   runtime: KplayRuntime = "bin",
-  timeoutMs = 30_000,
+  timeoutMs = 120_000,
 ): RunningKplay {
   const proc = Bun.spawn([...kplayCommand(runtime), ...args], {
     env: { ...process.env, CONTAINER_HOST: testUrl() },

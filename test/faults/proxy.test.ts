@@ -233,7 +233,7 @@ describe("SIGINT during play rolls back", () => {
       method: "POST",
       path: "/containers/create",
       nth: 2,
-      action: { kind: "delay", ms: 1500 },
+      action: { kind: "delay", ms: 3000 },
     });
     const kplay = startKplay(["play", "--url", proxy.url, file]);
     await held;
@@ -258,7 +258,7 @@ describe("SIGINT during play rolls back", () => {
     const held = proxy.inject({
       method: "POST",
       path: "/pods/intrstart/start",
-      action: { kind: "delay", ms: 1500 },
+      action: { kind: "delay", ms: 3000 },
     });
     const kplay = startKplay(["play", "--url", proxy.url, file]);
     await held;

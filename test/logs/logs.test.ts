@@ -25,8 +25,9 @@ spec:
   containers:
     - name: talker
       image: localhost/busybox:test
-      # conmon reads stdout and stderr from two pipes: pauses keep the log file in this order.
-      command: ["sh", "-c", "echo out1; sleep 0.2; echo err1 >&2; sleep 0.2; echo 'out2 héllo'; exec sleep 3600"]
+      # conmon reads stdout and stderr from two pipes: pauses keep the log file in this order
+      # (a second each, so that a busy machine's conmon still reads them apart).
+      command: ["sh", "-c", "echo out1; sleep 1; echo err1 >&2; sleep 1; echo 'out2 héllo'; exec sleep 3600"]
     - name: ticker
       image: localhost/busybox:test
       command: ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick$i; sleep 0.1; done"]
@@ -46,7 +47,7 @@ spec:
 
 /** Polls `kplay logs` until its stdout has `want`, so tests do not race the containers. */
 async function logsWhen(args: string[], want: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const run = await runKplay(["logs", ...args]);
     if (run.stdout.includes(want)) return;
@@ -135,12 +136,12 @@ describe("kplay logs", () => {
   });
 
   test("-f on a container that has exited ends by itself", async () => {
-    const run = await runKplay(["logs", "solo", "-f"], { timeoutMs: 10_000 });
+    const run = await runKplay(["logs", "solo", "-f"], { timeoutMs: 60_000 });
     expect(run).toEqual({ stdout: "just me\n", stderr: "oops\n", exitCode: 0 });
     // With --tail, kplay follows from Podman 4.3's stamps (whole seconds) instead.
-    const tailed = await runKplay(["logs", "solo", "-f", "--tail", "2"], { timeoutMs: 10_000 });
+    const tailed = await runKplay(["logs", "solo", "-f", "--tail", "2"], { timeoutMs: 60_000 });
     expect(tailed).toEqual({ stdout: "just me\n", stderr: "oops\n", exitCode: 0 });
-    const last = await runKplay(["logs", "solo", "-f", "--tail", "1"], { timeoutMs: 10_000 });
+    const last = await runKplay(["logs", "solo", "-f", "--tail", "1"], { timeoutMs: 60_000 });
     expect(last.exitCode).toBe(0);
     expect((last.stdout + last.stderr).split("\n").filter(Boolean)).toHaveLength(1);
   });
@@ -206,9 +207,13 @@ describe.each([["bin"], ["node"], ["deno"]] as const)(
   "kplay logs -f under %s",
   (runtime: KplayRuntime) => {
     test("prints new lines as they come, and SIGINT ends it with exit 0", async () => {
-      const kplay = startKplay(["logs", "lg", "-c", "ticker", "-f", "--tail", "1"], runtime);
+      const kplay = startKplay(
+        ["logs", "lg", "-c", "ticker", "-f", "--tail", "1"],
+        runtime,
+        120_000,
+      );
       // Let it print a few ticks written after it started.
-      await Bun.sleep(runtime === "deno" ? 2500 : 1200);
+      await kplay.stdoutUntil((s) => s.split("\n").length > 4, 60_000);
       kplay.kill("SIGINT");
       const run = await kplay.done;
       expect(run.exitCode).toBe(0);

@@ -19,7 +19,7 @@ const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 1500);
  * bound leaves room for that; an unbounded blow-up (backtracking, alias expansion) takes
  * far longer. The real timings are printed below and by the hostile-input test.
  */
-const MAX_MS = 3000;
+const MAX_MS = 15_000;
 
 const root = join(import.meta.dir, "..", "..");
 const corpus = join(root, "..", "shared", "corpus");
@@ -183,4 +183,4 @@ test(`fuzz: ${ITERATIONS} mutated inputs from seed ${SEED}`, () => {
     `fuzz: ${ITERATIONS} inputs in ${total.toFixed(0)} ms, slowest ${slowest.toFixed(0)} ms (seed ${SEED})`,
   );
   expect(slowest).toBeLessThan(MAX_MS);
-}, 60_000);
+}, 240_000);

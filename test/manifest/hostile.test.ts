@@ -159,7 +159,7 @@ describe("hostile input", () => {
       for (const code of codes) expect(got).toContain(code);
       expect(result.pods).toEqual([]);
       // A hang detector with room for a loaded CI machine; the printed times are the measure.
-      expect(ms).toBeLessThan(3000);
+      expect(ms).toBeLessThan(15_000);
     });
   }
 

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { coreScenario } from "../e2e/core-scenario.ts";
 import { pairManifest, writeManifest } from "../faults/helpers.ts";
-import { freePort, httpGet } from "../support/http.ts";
+import { freePort, httpGetBody } from "../support/http.ts";
 import {
   PODMAN5_ENV,
   podman5,
@@ -82,9 +82,7 @@ function podman5Suite(): void {
     expect(first.stderr).toBe("");
     expect(first.exitCode).toBe(0);
     const base = `http://127.0.0.1:${port}`;
-    expect((await httpGet(`${base}/side.txt`, { retries: 50, retryDelayMs: 50 })).body).toBe(
-      "one\n",
-    );
+    expect((await httpGetBody(`${base}/side.txt`, "one\n")).body).toBe("one\n");
     const ids = await podIds("p5-env");
 
     const run = await runKplay5(["play", v2]);
@@ -101,9 +99,7 @@ function podman5Suite(): void {
     expect(after.containers["p5-env-side"]).not.toBe(ids.containers["p5-env-side"] ?? "");
     expect(Object.keys(after.containers).sort()).toEqual(["p5-env-side", "p5-env-web"]);
     // The new container runs with the new env, in the volume that was kept.
-    expect((await httpGet(`${base}/side.txt`, { retries: 50, retryDelayMs: 50 })).body).toBe(
-      "two\n",
-    );
+    expect((await httpGetBody(`${base}/side.txt`, "two\n")).body).toBe("two\n");
     expect((await podman5Snapshot()).volumes).toEqual(["p5-env_data"]);
 
     const down = await runKplay5(["down", v2]);
@@ -171,9 +167,11 @@ function podman5Suite(): void {
         exec:
           command: ["test", "-f", "/tmp/ready"]
         periodSeconds: 1
+        # An exec through libpod can take over the 1 s default on a loaded machine.
+        timeoutSeconds: 10
 `,
       );
-      const run = await timed(() => runKplay5(["play", "--wait=30s", file]));
+      const run = await timed(() => runKplay5(["play", "--wait=120s", file]));
       expect(run.stderr).toBe("");
       expect(run.exitCode).toBe(0);
       expect(run.ms).toBeGreaterThanOrEqual(DELAY * 1000);
@@ -200,8 +198,9 @@ spec:
   containers:
     - name: talker
       image: localhost/busybox:test
-      # conmon reads stdout and stderr from two pipes: pauses keep the log file in this order.
-      command: ["sh", "-c", "echo out1; sleep 0.2; echo err1 >&2; sleep 0.2; echo 'out2 héllo'; exec sleep 3600"]
+      # conmon reads stdout and stderr from two pipes: pauses keep the log file in this order
+      # (a second each, so that a busy machine's conmon still reads them apart).
+      command: ["sh", "-c", "echo out1; sleep 1; echo err1 >&2; sleep 1; echo 'out2 héllo'; exec sleep 3600"]
     - name: counter
       image: localhost/busybox:test
       command: ["sh", "-c", "for i in 1 2 3 4 5; do echo line$i; done; exec sleep 3600"]
@@ -218,9 +217,9 @@ spec:
       ["counter", "line5"],
       ["burst", "b5"],
     ] as const) {
-      const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline) {
-        if ((await runKplay5(["logs", "p5-logs", "-c", container])).stdout.includes(last)) break;
+      const deadline = Date.now() + 60_000;
+      while (!(await runKplay5(["logs", "p5-logs", "-c", container])).stdout.includes(last)) {
+        if (Date.now() > deadline) throw new Error(`${container} never logged ${last}`);
         await Bun.sleep(100);
       }
     }
@@ -289,12 +288,12 @@ spec:
       "localhost/busybox:test",
     ]);
     expect(stale.exitCode).toBe(0);
-    const played = await runKplay5(["play", "--wait=30s", file]);
+    const played = await runKplay5(["play", "--wait=120s", file]);
     expect(played.stderr).toBe("");
     expect(played.exitCode).toBe(0);
     expect((await podman5Snapshot()).containers).not.toContain("p5-sub-kplay_subpaths");
     const read = async (path: string): Promise<string> => {
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + 60_000;
       for (;;) {
         const r = await podman5(["exec", "p5-sub-reader", "cat", path]);
         if (r.exitCode === 0 || Date.now() > deadline) return r.stdout;

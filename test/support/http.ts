@@ -12,6 +12,10 @@ export interface HttpGetOptions {
   readonly retries?: number;
   /** Pause between attempts (default 200 ms). */
   readonly retryDelayMs?: number;
+  /** Also keep retrying until this many milliseconds have passed, whatever `retries` says. */
+  readonly retryForMs?: number;
+  /** An answer this rejects is retried like an error; the last one is returned when time is up. */
+  readonly until?: (res: HttpResponse) => boolean;
 }
 
 export interface HttpResponse {
@@ -27,16 +31,30 @@ export async function httpGet(url: string, options: HttpGetOptions = {}): Promis
     throw new Error(`httpGet only talks to http://127.0.0.1 (the network rule), not "${url}"`);
   }
   const retries = options.retries ?? 0;
+  const until = Date.now() + (options.retryForMs ?? 0);
   let lastError: unknown;
-  for (let attempt = 0; attempt <= retries; attempt++) {
+  let lastAnswer: HttpResponse | undefined;
+  let attempt = 0;
+  for (; attempt <= retries || Date.now() < until; attempt++) {
     if (attempt > 0) await Bun.sleep(options.retryDelayMs ?? 200);
     try {
-      return await getOnce(target, options.timeoutMs ?? 5000);
+      const res = await getOnce(target, options.timeoutMs ?? 5000);
+      if (!options.until || options.until(res)) return res;
+      lastAnswer = res;
     } catch (error) {
       lastError = error;
     }
   }
-  throw new Error(`GET ${url} failed after ${retries + 1} attempt(s)`, { cause: lastError });
+  if (lastAnswer) return lastAnswer;
+  throw new Error(`GET ${url} failed after ${attempt} attempt(s)`, { cause: lastError });
+}
+
+/**
+ * GETs `url` until it answers `body` (for a server that is starting, or a file a container
+ * is about to write), for up to 60 s; returns the last answer, so a mismatch shows what came.
+ */
+export function httpGetBody(url: string, body: string): Promise<HttpResponse> {
+  return httpGet(url, { retryForMs: 60_000, retryDelayMs: 100, until: (r) => r.body === body });
 }
 
 // node:http rather than fetch: no proxy variables, no connection pool kept between attempts.

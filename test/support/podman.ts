@@ -10,7 +10,13 @@ import { type RunResult, runCommand } from "./process.ts";
 import { cliJson, emptyStore, type StoreState, storeSnapshot } from "./store.ts";
 
 export { containersConf, podmanDir, repoRoot, testSocketPath, testUrl } from "./env.ts";
-export { freePort, type HttpGetOptions, type HttpResponse, httpGet } from "./http.ts";
+export {
+  freePort,
+  type HttpGetOptions,
+  type HttpResponse,
+  httpGet,
+  httpGetBody,
+} from "./http.ts";
 export { type KplayRuntime, kplayCommand, type RunKplayOptions, runKplay } from "./kplay.ts";
 export type { RunResult } from "./process.ts";
 export { FINISHED_STATES } from "./states.ts";

@@ -28,7 +28,8 @@ test("httpGet readiness with HTTP_PROXY set: still probes the pod directly", asy
   // A proxy address on 127.0.0.1 where nothing listens: nothing leaves the machine.
   const proxy = `http://127.0.0.1:${await freePort()}`;
   const file = writePod(work, "wait-proxy", lateHttpContainer(0));
-  const run = await runKplay(["play", "-q", "--wait=4s", file], {
+  // A ready pod ends the wait at once; the long deadline only matters on a slow machine.
+  const run = await runKplay(["play", "-q", "--wait=60s", file], {
     env: { HTTP_PROXY: proxy, http_proxy: proxy },
   });
   expect(run).toEqual({ stdout: "", stderr: "", exitCode: 0 });
@@ -38,6 +39,6 @@ test("httpGet readiness with HTTP_PROXY set: still probes the pod directly", asy
 // 200 ms poll, and Node printed "MaxListenersExceededWarning" on kplay's stderr.
 test("under the Node bundle, a wait of a few seconds prints nothing on stderr", async () => {
   const file = writePod(work, "wait-node", lateHttpContainer(3));
-  const run = await runKplay(["play", "-q", "--wait=30s", file], { runtime: "node" });
+  const run = await runKplay(["play", "-q", "--wait=120s", file], { runtime: "node" });
   expect(run).toEqual({ stdout: "", stderr: "", exitCode: 0 });
 });

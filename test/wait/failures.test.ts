@@ -29,7 +29,7 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-test("a readiness probe that never passes: exit 1 after --wait=4s, naming the container", async () => {
+test("a readiness probe that never passes: exit 1 at the --wait deadline, naming the container", async () => {
   // httpd serves an empty folder: /ready is always 404. `idle` has no probe and is ready.
   const file = writePod(
     work,
@@ -48,19 +48,21 @@ test("a readiness probe that never passes: exit 1 after --wait=4s, naming the co
       command: ["sleep", "3600"]
 `,
   );
-  const run = await timedKplay(["play", "--wait=4s", file]);
+  // The deadline counts from the start of the play, so it leaves a slow machine time to
+  // create and start the pod and still probe a few times.
+  const run = await timedKplay(["play", "--wait=12s", file]);
   expect(run.stdout).toBe("");
   const m =
     /^kplay: Pod "wait-never" is not ready:\n {2}web: readiness probe failing \((\d+)x\): HTTP probe answered 404\n {2}\(the pod is left as it is; see kplay logs wait-never\)\n$/.exec(
       run.stderr,
     );
   expect(m ? "matches" : run.stderr).toBe("matches");
-  // One probe a second for ~4 s.
-  expect(Number(m?.[1])).toBeGreaterThanOrEqual(3);
+  // One probe a second until the deadline: several, however long the start took.
+  expect(Number(m?.[1])).toBeGreaterThanOrEqual(2);
   expect(run.exitCode).toBe(1);
-  expect(run.ms).toBeGreaterThanOrEqual(4000);
-  // It stops at the deadline rather than carrying on (a generous bound: CI machines are slow).
-  expect(run.ms).toBeLessThan(15_000);
+  expect(run.ms).toBeGreaterThanOrEqual(12_000);
+  // It stops at the deadline rather than carrying on (a hang detector: CI machines are slow).
+  expect(run.ms).toBeLessThan(60_000);
   // Left as it is: both containers still run.
   expect((await stateOf("wait-never-web")).Status).toBe("running");
   expect((await stateOf("wait-never-idle")).Status).toBe("running");
@@ -86,15 +88,14 @@ test("a startup probe that fails failureThreshold times: exit 1 naming the start
           port: 8080
 `,
   );
-  const run = await timedKplay(["play", "--wait=30s", file]);
-  expect(run).toMatchObject({
-    stdout: "",
-    stderr:
-      'kplay: Container "app" of pod "wait-startup" failed its startup probe 2 times: HTTP probe answered 404\n',
-    exitCode: 1,
-  });
+  const run = await timedKplay(["play", "--wait=120s", file]);
+  expect(run).toMatchObject({ stdout: "", exitCode: 1 });
+  // The reason is the last probe's: 404, or a refused connection if httpd was slow to listen.
+  expect(run.stderr).toMatch(
+    /^kplay: Container "app" of pod "wait-startup" failed its startup probe 2 times: (HTTP probe answered 404|[^\n]*(refused|reset)[^\n]*)\n$/,
+  );
   // It gave up after the second failure (~1 s), not at the end of --wait.
-  expect(run.ms).toBeLessThan(10_000);
+  expect(run.ms).toBeLessThan(60_000);
   // The probed port was published on 127.0.0.1 for kplay's prober.
   expect((await portBindings("wait-startup"))["8080/tcp"]?.map((b) => b.HostIp)).toEqual([
     "127.0.0.1",
@@ -111,14 +112,15 @@ test("a container that exits 7 under restartPolicy Never: exit 1 with the code a
   containers:
     - name: app
       image: localhost/busybox:test
-      command: ["sh", "-c", "echo loading /etc/app.conf; echo 'app.conf: no such file' >&2; sleep 1; exit 7"]
+      # conmon reads stdout and stderr from two pipes: the pause keeps the log in this order.
+      command: ["sh", "-c", "echo loading /etc/app.conf; sleep 0.5; echo 'app.conf: no such file' >&2; sleep 1; exit 7"]
       readinessProbe:
         tcpSocket:
           port: 9999
         periodSeconds: 1
 `,
   );
-  const run = await timedKplay(["play", "--wait=30s", file]);
+  const run = await timedKplay(["play", "--wait=120s", file]);
   expect(run).toMatchObject({
     stdout: "",
     stderr: [
@@ -130,7 +132,7 @@ test("a container that exits 7 under restartPolicy Never: exit 1 with the code a
     ].join("\n"),
     exitCode: 1,
   });
-  expect(run.ms).toBeLessThan(10_000);
+  expect(run.ms).toBeLessThan(60_000);
   const state = (await stateOf("wait-exit-app")) as { Status: string; ExitCode: number };
   expect(FINISHED_STATES).toContain(state.Status);
   expect(state.ExitCode).toBe(7);
@@ -159,7 +161,7 @@ test("a failing init container: exit 1 with its name, code 3 and last lines; rol
       emptyDir: {}
 `,
   );
-  const run = await timedKplay(["play", "--wait=30s", file]);
+  const run = await timedKplay(["play", "--wait=120s", file]);
   expect(run).toMatchObject({
     stdout: "",
     stderr: [

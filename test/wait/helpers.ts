@@ -37,6 +37,8 @@ ${ports}      readinessProbe:
           path: /ready
           port: 8080
         periodSeconds: 1
+        # Kubernetes' 1 s default can run out on a loaded machine while httpd is fine.
+        timeoutSeconds: 5
 `;
 }
 
@@ -94,7 +96,7 @@ export async function httpReadinessScenario(
       `      ports:\n        - containerPort: 8080\n          hostPort: ${port}\n          hostIP: 127.0.0.1\n`,
     ),
   );
-  const run = await timed(() => t.kplay(["play", "--wait=30s", file]));
+  const run = await timed(() => t.kplay(["play", "--wait=120s", file]));
   // Right when kplay returns, the probed path answers (no retry).
   const res = await httpGet(`http://127.0.0.1:${port}/ready`);
   expect(run.stderr).toBe("");

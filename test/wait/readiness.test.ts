@@ -56,7 +56,7 @@ describe("httpGet readiness", () => {
   test("without any hostPort: kplay publishes the probed port on 127.0.0.1 only", async () => {
     // No `ports:` at all: the only way to reach 8080 from the host is the port kplay adds.
     const file = writePod(work, "wait-http-noport", lateHttpContainer(DELAY));
-    const run = await timedKplay(["play", "--wait=30s", file]);
+    const run = await timedKplay(["play", "--wait=120s", file]);
     const bindings = await portBindings("wait-http-noport");
     const hostPort = bindings["8080/tcp"]?.[0]?.HostPort ?? "";
     const res = await httpGet(`http://127.0.0.1:${hostPort}/ready`);
@@ -99,7 +99,7 @@ test("tcpSocket readiness: a server that starts listening late", async () => {
         periodSeconds: 1
 `,
   );
-  const run = await timedKplay(["play", "--wait=30s", file]);
+  const run = await timedKplay(["play", "--wait=120s", file]);
   expect(run.stderr).toBe("");
   expect(run.exitCode).toBe(0);
   expect(run.ms).toBeGreaterThanOrEqual(DELAY * 1000);
@@ -120,9 +120,12 @@ test("exec readiness: `test -f /tmp/ready` becomes true after a delay", async ()
         exec:
           command: ["test", "-f", "/tmp/ready"]
         periodSeconds: 1
+        # An exec through libpod (create, start, conmon, runc) can take over the 1 s default
+        # on a loaded machine.
+        timeoutSeconds: 10
 `,
   );
-  const run = await timedKplay(["play", "--wait=30s", file]);
+  const run = await timedKplay(["play", "--wait=120s", file]);
   expect(run.stderr).toBe("");
   expect(run.exitCode).toBe(0);
   expect(run.ms).toBeGreaterThanOrEqual(DELAY * 1000);
