@@ -105,7 +105,11 @@ export async function followTail(
       signal,
     );
     const stamps = await lineStamps(decodeLogStream(body));
-    if (!stamps) return undefined;
+    if (!stamps) {
+      // The rest of that answer is not needed: let the connection go.
+      await body.cancel().catch(() => {});
+      return undefined;
+    }
     start = tailStart(stamps, lines, stamps.length < asked);
     if (start !== "more") break;
   }

@@ -90,9 +90,9 @@ test("a startup probe that fails failureThreshold times: exit 1 naming the start
   );
   const run = await timedKplay(["play", "--wait=120s", file]);
   expect(run).toMatchObject({ stdout: "", exitCode: 1 });
-  // The reason is the last probe's: 404, or a refused connection if httpd was slow to listen.
+  // The reason is the last probe's: 404, or a refused or slow connection on a busy machine.
   expect(run.stderr).toMatch(
-    /^kplay: Container "app" of pod "wait-startup" failed its startup probe 2 times: (HTTP probe answered 404|[^\n]*(refused|reset)[^\n]*)\n$/,
+    /^kplay: Container "app" of pod "wait-startup" failed its startup probe 2 times: (HTTP probe answered 404|[^\n]*(refused|reset|timed out)[^\n]*)\n$/,
   );
   // It gave up after the second failure (~1 s), not at the end of --wait.
   expect(run.ms).toBeLessThan(60_000);
