@@ -160,6 +160,18 @@ describe("followTail", () => {
     expect(await follow(log, 4)).toEqual(["tick47", "tick48", "tick49", "tick50", "tick51"]);
   });
 
+  test("stamps to the second: a new line in the window's own second is kept", async () => {
+    const log = new FakeLog(S);
+    for (let i = 1; i <= 47; i++) log.write(T0 + BigInt(i) * 100_000_000n, `tick${i}`);
+    let n = 47;
+    log.between = () => {
+      n++;
+      log.write(T0 + BigInt(n) * 100_000_000n, `tick${n}`);
+    };
+    // tick46, tick47 and the new tick48 are all stamped second 4, as are tick40..tick45.
+    expect(await follow(log, 2)).toEqual(["tick46", "tick47", "tick48"]);
+  });
+
   test("more lines share the stamp than the first read holds: it reads further back", async () => {
     const log = new FakeLog(S);
     for (let i = 1; i <= 200; i++) log.write(T0 + 5n * S + BigInt(i), `burst${i}`);
