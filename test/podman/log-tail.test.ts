@@ -129,6 +129,16 @@ async function texts(frames: AsyncIterable<LogFrame>): Promise<string[]> {
   return all.trimEnd().split("\n");
 }
 
+/** Ten lines a second, `tick1` at T0 + 0.1 s: `written` of them so far, one more after each answer. */
+function ticker(precision: bigint, written: number): FakeLog {
+  const log = new FakeLog(precision);
+  const tick = (i: number) => log.write(T0 + BigInt(i) * 100_000_000n, `tick${i}`);
+  for (let i = 1; i <= written; i++) tick(i);
+  let n = written;
+  log.between = () => tick(++n);
+  return log;
+}
+
 async function follow(log: FakeLog, lines: number): Promise<string[]> {
   const frames = await followTail(new PodmanClient(log), "c1", lines, new AbortController().signal);
   if (!frames) throw new Error("followTail gave up");
@@ -137,37 +147,19 @@ async function follow(log: FakeLog, lines: number): Promise<string[]> {
 
 describe("followTail", () => {
   test("a line written between the two requests is shown, the window once (Podman 5 stamps)", async () => {
-    const log = new FakeLog(1n);
-    for (let i = 1; i <= 50; i++) log.write(T0 + BigInt(i) * 100_000_000n, `tick${i}`);
-    let n = 50;
-    log.between = () => {
-      n++;
-      log.write(T0 + BigInt(n) * 100_000_000n, `tick${n}`);
-    };
+    const log = ticker(1n, 50);
     expect(await follow(log, 3)).toEqual(["tick48", "tick49", "tick50", "tick51"]);
     expect(log.queries.map((q) => q.follow)).toEqual(["false", "true"]);
   });
 
   test("stamps to the second: earlier lines of the same second are skipped, later ones kept", async () => {
-    const log = new FakeLog(S);
-    // Ten lines a second for five seconds; the window's first line is mid-second.
-    for (let i = 1; i <= 50; i++) log.write(T0 + BigInt(i) * 100_000_000n, `tick${i}`);
-    let n = 50;
-    log.between = () => {
-      n++;
-      log.write(T0 + BigInt(n) * 100_000_000n, `tick${n}`);
-    };
+    // Five seconds of ticks; the window's first line is mid-second.
+    const log = ticker(S, 50);
     expect(await follow(log, 4)).toEqual(["tick47", "tick48", "tick49", "tick50", "tick51"]);
   });
 
   test("stamps to the second: a new line in the window's own second is kept", async () => {
-    const log = new FakeLog(S);
-    for (let i = 1; i <= 47; i++) log.write(T0 + BigInt(i) * 100_000_000n, `tick${i}`);
-    let n = 47;
-    log.between = () => {
-      n++;
-      log.write(T0 + BigInt(n) * 100_000_000n, `tick${n}`);
-    };
+    const log = ticker(S, 47);
     // tick46, tick47 and the new tick48 are all stamped second 4, as are tick40..tick45.
     expect(await follow(log, 2)).toEqual(["tick46", "tick47", "tick48"]);
   });
