@@ -16,6 +16,7 @@ import {
   type StoreState,
   snapshotState,
 } from "../support/podman.ts";
+import { pollUntil } from "../support/poll.ts";
 
 let work: string;
 beforeAll(async () => {
@@ -89,14 +90,14 @@ async function volumeFile(name: string, file: string, timeoutMs = 60_000): Promi
 
 /** The volume's `log` once it has `lines` lines (or what it has after 60 s). */
 async function waitForLines(name: string, lines: number): Promise<string> {
-  const deadline = Date.now() + 60_000;
   const path = join((await volume(name))?.Mountpoint ?? `/nonexistent/${name}`, "log");
-  let text = await waitForFile(path, 60_000);
-  while (text.split("\n").filter(Boolean).length < lines && Date.now() < deadline) {
-    await Bun.sleep(50);
-    text = readFileSync(path, "utf8");
-  }
-  return text;
+  await waitForFile(path, 60_000);
+  return pollUntil(
+    () => readFileSync(path, "utf8"),
+    (text) => text.split("\n").filter(Boolean).length >= lines,
+    60_000,
+    50,
+  );
 }
 
 async function play(file: string) {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cleanupStore, podman, runKplay } from "../support/podman.ts";
+import { pollUntil } from "../support/poll.ts";
 
 const work = mkdtempSync(join(tmpdir(), "kplay-ps-"));
 afterAll(async () => {
@@ -45,11 +46,7 @@ spec:
   const exec = await podman(["exec", "psready-web", "sh", "-c", "echo ok > /www/ready"]);
   expect(exec.exitCode).toBe(0);
   // Each ps runs the probe once; a slow machine may need a second look.
-  let ready = await row();
-  for (let i = 0; i < 30 && !/^psready\s+Running\s+2\/2\s/.test(ready ?? ""); i++) {
-    await Bun.sleep(1000);
-    ready = await row();
-  }
+  const ready = await pollUntil(row, (r) => /^psready\s+Running\s+2\/2\s/.test(r ?? ""), 30_000);
   expect(ready).toMatch(/^psready\s+Running\s+2\/2\s+0\s/);
   expect((await runKplay(["down", file])).exitCode).toBe(0);
 });

@@ -2,6 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type KplayRuntime, kplayCommand, type RunResult, testUrl } from "../support/podman.ts";
+import { pollUntil } from "../support/poll.ts";
 
 export interface PairOptions {
   readonly pod: string;
@@ -101,15 +102,12 @@ export function startKplay(
   return {
     pid: proc.pid,
     async stdoutUntil(test, waitMs = 15_000) {
-      const deadline = Date.now() + waitMs;
-      while (!test(stdout)) {
-        if (Date.now() > deadline)
-          throw new Error(
-            `kplay ${args.join(" ")} did not print what was awaited; so far: ${JSON.stringify(stdout)}`,
-          );
-        await Bun.sleep(20);
-      }
-      return stdout;
+      const seen = await pollUntil(() => stdout, test, waitMs, 20);
+      if (!test(seen))
+        throw new Error(
+          `kplay ${args.join(" ")} did not print what was awaited; so far: ${JSON.stringify(seen)}`,
+        );
+      return seen;
     },
     kill: (signal) => proc.kill(signal),
     done,

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { startKplay, writeManifest } from "../faults/helpers.ts";
 import { startFaultProxy } from "../support/fault-proxy.ts";
 import { cleanupStore, type KplayRuntime, podman, runKplay } from "../support/podman.ts";
+import { pollUntil } from "../support/poll.ts";
 
 let work: string;
 
@@ -47,13 +48,13 @@ spec:
 
 /** Polls `kplay logs` until its stdout has `want`, so tests do not race the containers. */
 async function logsWhen(args: string[], want: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const run = await runKplay(["logs", ...args]);
-    if (run.stdout.includes(want)) return;
-    await Bun.sleep(100);
-  }
-  throw new Error(`kplay logs ${args.join(" ")} never printed ${JSON.stringify(want)}`);
+  const run = await pollUntil(
+    () => runKplay(["logs", ...args]),
+    (r) => r.stdout.includes(want),
+    60_000,
+  );
+  if (!run.stdout.includes(want))
+    throw new Error(`kplay logs ${args.join(" ")} never printed ${JSON.stringify(want)}`);
 }
 
 beforeAll(async () => {

@@ -21,6 +21,7 @@ import {
   podman5WorkDir,
   runKplay5,
 } from "../support/podman5.ts";
+import { pollUntil } from "../support/poll.ts";
 import { type PodIds, podIdsWith } from "../support/store.ts";
 import { httpReadinessScenario, timed, writePod } from "../wait/helpers.ts";
 
@@ -217,11 +218,12 @@ spec:
       ["counter", "line5"],
       ["burst", "b5"],
     ] as const) {
-      const deadline = Date.now() + 60_000;
-      while (!(await runKplay5(["logs", "p5-logs", "-c", container])).stdout.includes(last)) {
-        if (Date.now() > deadline) throw new Error(`${container} never logged ${last}`);
-        await Bun.sleep(100);
-      }
+      const run = await pollUntil(
+        () => runKplay5(["logs", "p5-logs", "-c", container]),
+        (r) => r.stdout.includes(last),
+        60_000,
+      );
+      if (!run.stdout.includes(last)) throw new Error(`${container} never logged ${last}`);
     }
     expect(await runKplay5(["logs", "p5-logs", "-c", "talker"])).toEqual({
       stdout: "out1\nout2 héllo\n",
@@ -292,14 +294,14 @@ spec:
     expect(played.stderr).toBe("");
     expect(played.exitCode).toBe(0);
     expect((await podman5Snapshot()).containers).not.toContain("p5-sub-kplay_subpaths");
-    const read = async (path: string): Promise<string> => {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const r = await podman5(["exec", "p5-sub-reader", "cat", path]);
-        if (r.exitCode === 0 || Date.now() > deadline) return r.stdout;
-        await Bun.sleep(100);
-      }
-    };
+    const read = async (path: string): Promise<string> =>
+      (
+        await pollUntil(
+          () => podman5(["exec", "p5-sub-reader", "cat", path]),
+          (r) => r.exitCode === 0,
+          60_000,
+        )
+      ).stdout;
     expect(await read("/all/nested/dir/f")).toBe("claim\n");
     expect(await read("/e/x/g")).toBe("scratch\n");
     expect((await podman5Snapshot()).volumes).toEqual(["p5-sub-data", "p5-sub_cache"]);

@@ -8,11 +8,12 @@ import { createServer } from "node:net";
 export interface HttpGetOptions {
   /** Per attempt (default 5 s). */
   readonly timeoutMs?: number;
-  /** Further attempts after a connection error or timeout (default 0). HTTP statuses are answers, not retried. */
-  readonly retries?: number;
   /** Pause between attempts (default 200 ms). */
   readonly retryDelayMs?: number;
-  /** Also keep retrying until this many milliseconds have passed, whatever `retries` says. */
+  /**
+   * Retry a connection error or timeout (and an answer `until` rejects) until this many
+   * milliseconds have passed (default 0: one attempt). HTTP statuses are answers.
+   */
   readonly retryForMs?: number;
   /** An answer this rejects is retried like an error; the last one is returned when time is up. */
   readonly until?: (res: HttpResponse) => boolean;
@@ -30,13 +31,12 @@ export async function httpGet(url: string, options: HttpGetOptions = {}): Promis
   if (target.protocol !== "http:" || target.hostname !== "127.0.0.1") {
     throw new Error(`httpGet only talks to http://127.0.0.1 (the network rule), not "${url}"`);
   }
-  const retries = options.retries ?? 0;
   const until = Date.now() + (options.retryForMs ?? 0);
   let lastError: unknown;
   let lastAnswer: HttpResponse | undefined;
   let attempt = 0;
-  for (; attempt <= retries || Date.now() < until; attempt++) {
-    if (attempt > 0) await Bun.sleep(options.retryDelayMs ?? 200);
+  do {
+    if (attempt++ > 0) await Bun.sleep(options.retryDelayMs ?? 200);
     try {
       const res = await getOnce(target, options.timeoutMs ?? 5000);
       if (!options.until || options.until(res)) return res;
@@ -44,7 +44,7 @@ export async function httpGet(url: string, options: HttpGetOptions = {}): Promis
     } catch (error) {
       lastError = error;
     }
-  }
+  } while (Date.now() < until);
   if (lastAnswer) return lastAnswer;
   throw new Error(`GET ${url} failed after ${attempt} attempt(s)`, { cause: lastError });
 }

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { containersConf, podmanDir, testSocketPath } from "./env.ts";
+import { pollUntil } from "./poll.ts";
 import { type RunResult, runCommand } from "./process.ts";
 import { cliJson, emptyStore, type StoreState, storeSnapshot } from "./store.ts";
 
@@ -67,8 +68,7 @@ export function cleanupStore(): Promise<void> {
   return emptyStore(podman, "", "cleanupStore", async () => {
     // A `pod rm` issued while conmon and its cleanup processes are still in the pod's cgroup
     // takes ~3.5 s instead of ~0.1 s (measured): let them finish first.
-    const deadline = Date.now() + 5000;
-    while (storeHelperPids().length > 0 && Date.now() < deadline) await Bun.sleep(20);
+    await pollUntil(storeHelperPids, (pids) => pids.length === 0, 5000, 20);
   });
 }
 

@@ -5,6 +5,7 @@
  * its own CLI.
  */
 import type { HttpGetOptions } from "./http.ts";
+import { pollUntil } from "./poll.ts";
 import type { RunResult } from "./process.ts";
 
 /** A podman CLI bound to one store; never throws for a non-zero exit. */
@@ -76,16 +77,19 @@ export async function emptyStore(
   await settle();
   // A removal can lose a race with a container's own clean-up on a busy machine: try again
   // for a while before calling what is left a leak.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    await cli(["pod", "rm", "--all", "--force"]);
-    await cli(["rm", "--all", "--force", "--time", "0"]);
-    await cli(["volume", "rm", "--all", "--force"]);
-    const left = await storeSnapshot(cli, which);
-    if (left.pods.length + left.containers.length + left.volumes.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`${caller} left ${JSON.stringify(left)}`);
-    await Bun.sleep(500);
-  }
+  const isEmpty = (s: StoreState) => s.pods.length + s.containers.length + s.volumes.length === 0;
+  const left = await pollUntil(
+    async () => {
+      await cli(["pod", "rm", "--all", "--force"]);
+      await cli(["rm", "--all", "--force", "--time", "0"]);
+      await cli(["volume", "rm", "--all", "--force"]);
+      return storeSnapshot(cli, which);
+    },
+    isEmpty,
+    30_000,
+    500,
+  );
+  if (!isEmpty(left)) throw new Error(`${caller} left ${JSON.stringify(left)}`);
 }
 
 /** Every ID that matters for a pod: its own, its infra container's and each container's by name. */
