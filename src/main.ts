@@ -3,9 +3,9 @@
  * The entry point: the only place that reads process globals, prints, and exits.
  * Runs unchanged under Bun (and `bun build --compile`), Deno, and Node (bundled).
  */
-import { readFileSync } from "node:fs";
 import process from "node:process";
 import { runCli } from "./cli/app.ts";
+import { nodeInputReader } from "./cli/input-reader.ts";
 
 const controller = new AbortController();
 let interrupts = 0;
@@ -28,9 +28,25 @@ const isBrokenPipe = (e: unknown) => (e as { code?: string } | null)?.code === "
 process.stdout.on("error", (e) => {
   if (isBrokenPipe(e)) process.exit(0);
 });
+/**
+ * The writes still buffered per stream: a write that returned false has not reached the
+ * pipe yet, and exiting before its `drain` cuts the output (Bun stopped piped output at
+ * 128 KiB that way; a file or a terminal takes it all at once).
+ */
+const backlog = new Map<NodeJS.WriteStream, Promise<void>>();
 const write = (stream: NodeJS.WriteStream, text: string) => {
   try {
-    stream.write(text);
+    if (!stream.write(text) && !backlog.has(stream)) {
+      backlog.set(
+        stream,
+        new Promise<void>((resolve) => {
+          stream.once("drain", () => {
+            backlog.delete(stream);
+            resolve();
+          });
+        }),
+      );
+    }
   } catch (e) {
     if (isBrokenPipe(e)) process.exit(0);
     throw e;
@@ -44,11 +60,11 @@ const code = await runCli(process.argv.slice(2), {
   stderrIsTTY: Boolean(process.stderr.isTTY),
   stdout: (text) => write(process.stdout, text),
   stderr: (text) => write(process.stderr, text),
-  readFile: (path) => readFileSync(path),
-  readStdin: () => readFileSync(0),
+  inputs: nodeInputReader,
   signal: controller.signal,
 });
-// Let piped output drain before exiting: process.exit does not wait for it on Node.
+// Let piped output drain before exiting: process.exit waits for it on no runtime.
+while (backlog.size > 0) await Promise.all(backlog.values());
 await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
 await new Promise<void>((resolve) => process.stderr.write("", () => resolve()));
 process.exit(code);

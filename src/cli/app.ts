@@ -13,6 +13,9 @@ import { parseFormat } from "./render.ts";
 
 type Options = Record<string, unknown>;
 
+const RECURSIVE =
+  "Also read the sub-folders of folder arguments (a folder gives its *.yaml, *.yml and *.json files)";
+
 /** Reads a boolean flag that may arrive as `--x`, `--no-x`, `--x=false` or `--x=true`. */
 function bool(value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
@@ -117,6 +120,7 @@ export async function runCli(
       "Wait until every container runs and is ready (default 2m; e.g. 90s)",
     )
     .option("--strict", "Treat warnings (ignored fields) as errors")
+    .option("-R, --recursive", RECURSIVE)
     .option("-q, --quiet", "Print nothing on success")
     .action((args: string[], o: Options) => {
       const c = common(o);
@@ -136,6 +140,7 @@ export async function runCli(
         start,
         replace: bool(o.replace, false),
         keepOnError: bool(o.keepOnError, false),
+        recursive: bool(o.recursive, false),
         ...(infra ? { infraImage: infra } : {}),
         ...(wait === undefined ? {} : { waitMs: wait }),
       });
@@ -145,11 +150,13 @@ export async function runCli(
     .command("down [...files]", "Stop and remove the pods the files describe")
     .option("--volumes", "Also remove the volumes kplay created for persistentVolumeClaims")
     .option("--strict", "Treat warnings as errors")
+    .option("-R, --recursive", RECURSIVE)
     .option("-q, --quiet", "Print nothing on success")
     .action((args: string[], o: Options) => {
       result = runDown(io, files(args), {
         ...withUrl(common(o)),
         volumes: bool(o.volumes, false),
+        recursive: bool(o.recursive, false),
       });
     });
 
@@ -161,10 +168,12 @@ export async function runCli(
     .option("--start [bool]", "Include the start step", { default: true })
     .option("--infra-image <image>", "Image for the infra (pause) container")
     .option("--strict", "Treat warnings as errors")
+    .option("-R, --recursive", RECURSIVE)
     .action((args: string[], o: Options) => {
       const infra = str(o.infraImage);
       result = runPlan(io, files(args), {
         strict: bool(o.strict, false),
+        recursive: bool(o.recursive, false),
         start: bool(o.start, true),
         ...(infra ? { infraImage: infra } : {}),
       });
@@ -173,9 +182,11 @@ export async function runCli(
   cli
     .command("validate [...files]", "Check the files; print diagnostics, or nothing and exit 0")
     .option("--strict", "Treat warnings as errors")
+    .option("-R, --recursive", RECURSIVE)
     .action((args: string[], o: Options) => {
       result = runValidate(io, files(args), {
         strict: bool(o.strict, false),
+        recursive: bool(o.recursive, false),
         output: parseFormat(o.output),
       });
     });

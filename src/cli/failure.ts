@@ -2,11 +2,18 @@ import { PlayError, PodPlayFailed } from "../apply/errors.ts";
 import { PodmanApiError, PodmanVersionError } from "../podman/errors.ts";
 import { TransportError } from "../transport/types.ts";
 import { UnreachableError } from "./connect.ts";
-import { EXIT_FAILURE, EXIT_ROLLBACK_FAILED, EXIT_USAGE, UsageError } from "./io.ts";
+import {
+  EXIT_FAILURE,
+  EXIT_ROLLBACK_FAILED,
+  EXIT_USAGE,
+  InterruptedError,
+  UsageError,
+} from "./io.ts";
 
 /** Turns a failure into the message the user reads and the exit code; unknown errors are bugs. */
 export function describeFailure(e: unknown, debug: boolean): { text: string; code: number } {
   if (e instanceof UsageError) return { text: `kplay: ${e.message}\n`, code: EXIT_USAGE };
+  if (e instanceof InterruptedError) return { text: `kplay: ${e.message}\n`, code: e.exitCode };
   if (e instanceof PodPlayFailed) return describePodFailure(e);
   if (
     e instanceof UnreachableError ||

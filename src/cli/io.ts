@@ -1,3 +1,5 @@
+import type { InputReader } from "./input-reader.ts";
+
 /**
  * Everything the CLI needs from the outside world. `main.ts` builds the real one; tests
  * build their own. Nothing under cli/ touches process globals.
@@ -9,8 +11,8 @@ export interface CliIo {
   readonly stderrIsTTY: boolean;
   stdout(text: string): void;
   stderr(text: string): void;
-  readFile(path: string): Uint8Array;
-  readStdin(): Uint8Array;
+  /** Files, folders and stdin (see input-reader.ts). */
+  readonly inputs: InputReader;
   /** Aborted on SIGINT/SIGTERM. */
   readonly signal: AbortSignal;
 }
@@ -22,6 +24,24 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 /** A rollback itself failed: something this run created is still there. */
 export const EXIT_ROLLBACK_FAILED = 3;
+
+/** Interrupted (SIGINT, SIGTERM) before anything was sent to Podman: exit 128 + signal. */
+export class InterruptedError extends Error {
+  override readonly name = "InterruptedError";
+  constructor(
+    message: string,
+    /** 130 for SIGINT, 143 for SIGTERM, as a shell reports a process the signal ended. */
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The InterruptedError for an aborted `signal` (main.ts aborts with the signal's name). */
+export function interrupted(signal: AbortSignal, what: string): InterruptedError {
+  const name = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+  return new InterruptedError(`${name} received while ${what}`, name === "SIGTERM" ? 143 : 130);
+}
 
 /** A command-line mistake: exit 2 with this message. */
 export class UsageError extends Error {

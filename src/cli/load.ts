@@ -3,7 +3,7 @@ import { renderDiagnostics } from "../diagnostics/render.ts";
 import { loadManifests } from "../manifest/index.ts";
 import type { PodDocument } from "../manifest/model.ts";
 import { checkPlannable } from "../plan/index.ts";
-import { readInputs } from "./inputs.ts";
+import { type InputOptions, readInputs } from "./inputs.ts";
 import type { CliIo } from "./io.ts";
 
 export interface Checked {
@@ -16,8 +16,13 @@ export interface Checked {
  * Reads, parses and validates the files, then asks the planner whether it can plan them
  * (an unsafe subPath, a value it cannot compute): every problem, as diagnostics.
  */
-export function checkInputs(io: CliIo, files: readonly string[], strict: boolean): Checked {
-  const result = loadManifests(readInputs(io, files), { strict });
+export async function checkInputs(
+  io: CliIo,
+  files: readonly string[],
+  strict: boolean,
+  options: InputOptions = {},
+): Promise<Checked> {
+  const result = loadManifests(await readInputs(io, files, options), { strict });
   // The planner's refusals of the valid pods are reported too, so one run shows every problem.
   const refusals = checkPlannable(result.validPods);
   const diagnostics = [...result.diagnostics, ...refusals];
@@ -31,8 +36,13 @@ export type Loaded = { ok: true; pods: PodDocument[] } | { ok: false };
  * Checks the inputs and prints every diagnostic to stderr with its source frame. Not ok
  * when any error was found: the caller exits 2 and sends nothing to Podman.
  */
-export function loadForCommand(io: CliIo, files: readonly string[], strict: boolean): Loaded {
-  const checked = checkInputs(io, files, strict);
+export async function loadForCommand(
+  io: CliIo,
+  files: readonly string[],
+  strict: boolean,
+  options: InputOptions = {},
+): Promise<Loaded> {
+  const checked = await checkInputs(io, files, strict, options);
   printDiagnostics(io, checked);
   if (hasErrors(checked.diagnostics)) return { ok: false };
   return { ok: true, pods: checked.pods };

@@ -9,6 +9,7 @@ export const DIAGNOSTIC_CODES = {
   "file-too-large": "the file is over the size limit",
   "binary-file": "the file contains NUL bytes",
   "bad-encoding": "the file is not valid UTF-8",
+  "no-objects": "the input holds no Kubernetes object at all (empty, or only comments)",
   // YAML
   "yaml-syntax": "the YAML does not parse",
   "tab-indent": "a line is indented with a tab",

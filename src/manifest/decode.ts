@@ -18,12 +18,16 @@ export function decodeSource(file: SourceFile): Decoded {
     offset,
     endOffset: offset,
   });
-  if (file.bytes.length > MAX_FILE_BYTES) {
+  if (file.tooLarge !== undefined || file.bytes.length > MAX_FILE_BYTES) {
+    const size =
+      file.tooLarge === null
+        ? `more than ${MAX_FILE_BYTES} bytes`
+        : `${file.tooLarge ?? file.bytes.length} bytes`;
     return refuse(
       "file-too-large",
-      `File is too large: ${file.bytes.length} bytes (the limit is ${MAX_FILE_BYTES})`,
+      `File is too large: ${size} (the limit is ${MAX_FILE_BYTES})`,
       at(0),
-      "A Pod manifest is a few kilobytes; split the input or check that it is the right file",
+      "Kubernetes manifests are text of a few kilobytes to a few megabytes; split the input or check that it is the right file",
     );
   }
   const nul = file.bytes.indexOf(0);

@@ -39,6 +39,7 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
   const pods: PodDocument[] = [];
   let diagnostics: Diagnostic[] = [];
   const texts = new Map<string, string>();
+  let objects = 0;
   for (const file of files) {
     const decoded = decodeSource(file);
     if (!decoded.ok) {
@@ -50,7 +51,9 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
     texts.set(file.name, redactSecrets(decoded.text, parsed.documents));
     diagnostics.push(...parsed.diagnostics);
     parsed.documents.forEach((doc, documentIndex) => {
-      if (isEmpty(doc) || parsed.broken.has(documentIndex)) return;
+      if (isEmpty(doc)) return;
+      objects++;
+      if (parsed.broken.has(documentIndex)) return;
       const ctx: ObjectContext = {
         file: file.name,
         text: decoded.text,
@@ -69,9 +72,26 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
     });
     sortBySpan(diagnostics, first);
   }
+  if (objects === 0 && diagnostics.length === 0) diagnostics.push(noObjects(files));
   if (!hasErrors(diagnostics)) diagnostics.push(...checkAcrossPods(pods));
   if (options.strict === true) diagnostics = strictify(diagnostics);
   return { pods: hasErrors(diagnostics) ? [] : pods, validPods: pods, diagnostics, texts };
+}
+
+/**
+ * Nothing to do is a mistake, as `kubectl apply` says "no objects passed to apply": an empty
+ * stdin (a closed one reads as empty) or a file of comments must not pass as success.
+ */
+function noObjects(files: readonly SourceFile[]): Diagnostic {
+  const names = files.map((f) => f.name);
+  const where = names.length === 1 ? (names[0] ?? "") : `any of ${names.length} inputs`;
+  const first = files[0];
+  return {
+    code: "no-objects",
+    severity: "error",
+    message: `No Kubernetes objects in ${where}: it is empty or only comments`,
+    ...(first ? { span: { file: first.name, line: 1, column: 1, offset: 0, endOffset: 0 } } : {}),
+  };
 }
 
 /** Sorts one file's diagnostics (from index `first` on) into source order; the sort is stable. */

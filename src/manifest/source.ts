@@ -6,4 +6,9 @@ export interface SourceFile {
   readonly dir: string;
   /** Raw bytes: the loader checks size, encoding and binary content itself. */
   readonly bytes: Uint8Array;
+  /**
+   * Set when the input is over the size limit and was not read past it: its size in bytes
+   * when known without reading (a regular file), null when only "more than the limit" is.
+   */
+  readonly tooLarge?: number | null;
 }

@@ -2,6 +2,7 @@
 import { expect, test } from "bun:test";
 import type { CliIo } from "../../src/cli/io.ts";
 import { checkInputs } from "../../src/cli/load.ts";
+import { memoryInputs } from "../support/inputs.ts";
 
 const files: Record<string, string> = {
   "/in/bad.yaml":
@@ -17,17 +18,12 @@ const io: CliIo = {
   stderrIsTTY: false,
   stdout: () => {},
   stderr: () => {},
-  readFile: (path) => {
-    const text = files[path];
-    if (text === undefined) throw Object.assign(new Error("missing"), { code: "ENOENT" });
-    return new TextEncoder().encode(text);
-  },
-  readStdin: () => new Uint8Array(),
+  inputs: memoryInputs(files),
   signal: new AbortController().signal,
 };
 
-test("validation errors do not hide the planner's refusals of other files", () => {
-  const checked = checkInputs(io, ["bad.yaml", "refused.yaml"], false);
+test("validation errors do not hide the planner's refusals of other files", async () => {
+  const checked = await checkInputs(io, ["bad.yaml", "refused.yaml"], false);
   expect(checked.diagnostics.map((d) => `${d.span?.file}:${d.span?.line} ${d.code}`)).toEqual([
     "bad.yaml:5 unknown-field",
     "refused.yaml:8 unsafe-sub-path",

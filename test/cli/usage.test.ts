@@ -20,7 +20,6 @@ describe("usage errors exit 2 with an exact message", () => {
       ["play", "fixtures/cli/no-such.yaml"],
       'kplay: Cannot read "fixtures/cli/no-such.yaml": no such file',
     ],
-    [["play", "fixtures/cli"], 'kplay: Cannot read "fixtures/cli": it is a folder'],
     [["play"], "kplay: No manifest given: name one or more files, or - for stdin"],
     [["down"], "kplay: No manifest given: name one or more files, or - for stdin"],
     [["ps", "-o", "xml"], 'kplay: Output format "xml" is not one of table, json, yaml'],

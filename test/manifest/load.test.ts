@@ -86,10 +86,15 @@ items:
     expect(strict.pods).toEqual([]);
   });
 
-  test("an empty document and a comment-only file are skipped silently", () => {
-    expect(loadText("---\n---\n# nothing\n").diagnostics).toEqual([]);
-    expect(loadText("").diagnostics).toEqual([]);
-    expect(loadText(`---\n${podWith("")}---\n`).pods).toHaveLength(1);
+  test("empty documents are skipped; an input with no object at all is an error", () => {
+    const result = loadText(`---\n${podWith("")}---\n---\n# nothing\n`);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.pods).toHaveLength(1);
+    for (const text of ["", "---\n---\n# nothing\n"]) {
+      expect(loadText(text).diagnostics.map((d) => `${brief(d)} ${d.message}`)).toEqual([
+        "1:1 no-objects No Kubernetes objects in pod.yaml: it is empty or only comments",
+      ]);
+    }
   });
 
   test("kinds: Service is ignored, Deployment refused, unknown kinds get a did-you-mean", () => {

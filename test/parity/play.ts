@@ -1,6 +1,6 @@
 /** Plays one manifest with `podman kube play` or `kplay play`, both --start=false, and views it. */
-import { readFileSync } from "node:fs";
 import { runCli } from "../../src/cli/app.ts";
+import { nodeInputReader } from "../../src/cli/input-reader.ts";
 import { podman, testUrl } from "../support/podman.ts";
 import { removePod, removeVolume, volumeNames } from "./libpod.ts";
 import { type PodView, viewPod } from "./normalize.ts";
@@ -32,8 +32,7 @@ export async function playWithKplay(file: string, pods: readonly string[]): Prom
       stderr: (text) => {
         stderr += text;
       },
-      readFile: (path) => readFileSync(path),
-      readStdin: () => new Uint8Array(),
+      inputs: nodeInputReader,
       signal: new AbortController().signal,
     });
     return code === 0 ? undefined : stderr.trim() || `exit ${code}`;

@@ -13,6 +13,8 @@ import { loadForCommand } from "../load.ts";
 import { type OutputFormat, renderData } from "../render.ts";
 
 export interface DownFlags {
+  /** Read the sub-folders of folder arguments too (`-R`). */
+  readonly recursive?: boolean;
   readonly url?: string;
   readonly strict: boolean;
   readonly quiet: boolean;
@@ -28,7 +30,9 @@ export async function runDown(
   files: readonly string[],
   flags: DownFlags,
 ): Promise<number> {
-  const loaded = loadForCommand(io, files, flags.strict);
+  const loaded = await loadForCommand(io, files, flags.strict, {
+    recursive: flags.recursive === true,
+  });
   if (!loaded.ok) return EXIT_USAGE;
   const names = [...new Set(loaded.pods.map((d) => d.pod.metadata.name))];
   const { client } = await connect(flags.url, io.env, flags.debug ? io.stderr : undefined);

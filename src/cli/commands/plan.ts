@@ -7,11 +7,18 @@ export interface PlanFlags {
   readonly strict: boolean;
   readonly start: boolean;
   readonly infraImage?: string;
+  readonly recursive?: boolean;
 }
 
 /** `kplay plan FILE...`: the exact libpod requests `play` would send, as JSON, offline. */
-export function runPlan(io: CliIo, files: readonly string[], flags: PlanFlags): number {
-  const loaded = loadForCommand(io, files, flags.strict);
+export async function runPlan(
+  io: CliIo,
+  files: readonly string[],
+  flags: PlanFlags,
+): Promise<number> {
+  const loaded = await loadForCommand(io, files, flags.strict, {
+    recursive: flags.recursive === true,
+  });
   if (!loaded.ok) return EXIT_USAGE;
   const plan = planPods(loaded.pods, {
     node: localNodeFacts(),

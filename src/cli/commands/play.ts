@@ -13,6 +13,8 @@ import { podmanNodeFacts, unprivilegedPortStart } from "../node-facts.ts";
 import { type OutputFormat, renderData, renderTable, shortId } from "../render.ts";
 
 export interface PlayFlags {
+  /** Read the sub-folders of folder arguments too (`-R`). */
+  readonly recursive?: boolean;
   readonly url?: string;
   readonly strict: boolean;
   readonly start: boolean;
@@ -35,7 +37,9 @@ export async function runPlay(
   files: readonly string[],
   flags: PlayFlags,
 ): Promise<number> {
-  const loaded = loadForCommand(io, files, flags.strict);
+  const loaded = await loadForCommand(io, files, flags.strict, {
+    recursive: flags.recursive === true,
+  });
   if (!loaded.ok) return EXIT_USAGE;
   const { client, apiVersion } = await connect(
     flags.url,

@@ -5,12 +5,14 @@ import { checkInputs, printDiagnostics } from "../load.ts";
 import { type OutputFormat, renderData } from "../render.ts";
 
 /** `kplay validate FILE...`: diagnostics only; nothing printed and exit 0 when all is well. */
-export function runValidate(
+export async function runValidate(
   io: CliIo,
   files: readonly string[],
-  flags: { strict: boolean; output: OutputFormat },
-): number {
-  const result = checkInputs(io, files, flags.strict);
+  flags: { strict: boolean; output: OutputFormat; recursive?: boolean },
+): Promise<number> {
+  const result = await checkInputs(io, files, flags.strict, {
+    recursive: flags.recursive === true,
+  });
   if (flags.output !== "table") {
     io.stdout(renderData({ diagnostics: result.diagnostics.map(diagnosticToJson) }, flags.output));
   } else {
