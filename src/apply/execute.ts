@@ -8,7 +8,13 @@ import { compareVersions } from "../podman/version.ts";
 import { TransportError } from "../transport/types.ts";
 import { PlayError, PodPlayFailed } from "./errors.ts";
 import type { HostFs } from "./hostpath.ts";
-import { ensureImage, type ImageEvent } from "./images.ts";
+import {
+  ensureImage,
+  type ImageEvent,
+  type ImageFacts,
+  readImageFacts,
+  withImageEnv,
+} from "./images.ts";
 import { type CreatedEntry, Journal } from "./journal.ts";
 
 export interface ExecuteOptions {
@@ -27,6 +33,11 @@ export interface ExecuteOptions {
   /** Aborting stops after the request in flight and rolls back. */
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: ImageEvent) => void;
+  /**
+   * What each image gave its ensure-image step, shared by every pod of one play so an image
+   * is inspected once; filled as the steps run.
+   */
+  readonly images: Map<string, ImageFacts>;
 }
 
 /** What the steps learned as they ran: IDs and Podman's warnings. */
@@ -143,11 +154,14 @@ export async function runStep(
       }
       return;
     }
-    case "ensure-image":
-      return ensureImage(client, step, options.onEvent ?? (() => {}), options.signal);
+    case "ensure-image": {
+      const facts = await ensureImage(client, step, options.onEvent ?? (() => {}), options.signal);
+      options.images.set(step.image, facts);
+      return;
+    }
     case "check-image-user": {
-      const image = await client.call<{ Config?: { User?: string } }>(step.request);
-      const problem = imageUserProblem(image?.Config?.User ?? "", step);
+      const facts = await imageFacts(client, step.image, options);
+      const problem = imageUserProblem(facts.user, step);
       if (problem)
         throw new PlayError(`Container "${step.container}" (image "${step.image}"): ${problem}`);
       return;
@@ -185,8 +199,11 @@ export async function runStep(
       return;
     }
     case "create-container": {
+      const body = step.request.body as { image: string; env?: Record<string, string> };
+      const env = withImageEnv(await imageFacts(client, body.image, options), body.env);
+      const request = { ...step.request, body: { ...body, env } };
       const res = await recordCreate(journal, { kind: "container", name: step.name }, () =>
-        client.call<{ Id: string; Warnings?: string[] | null }>(step.request),
+        client.call<{ Id: string; Warnings?: string[] | null }>(request),
       );
       state.containers.push({
         container: step.container,
@@ -207,6 +224,20 @@ export async function runStep(
       return;
     }
   }
+}
+
+/** The facts of an image this play ensured, or read now (a step run without its ensure). */
+async function imageFacts(
+  client: PodmanClient,
+  image: string,
+  options: ExecuteOptions,
+): Promise<ImageFacts> {
+  const known = options.images.get(image);
+  if (known) return known;
+  const facts = await readImageFacts(client, image);
+  if (!facts) throw new PlayError(`Image "${image}" is not present`);
+  options.images.set(image, facts);
+  return facts;
 }
 
 /**

@@ -76,11 +76,7 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
     const subPath = mountSubPath(mount, env);
     return subPath ? { ...m, subPath } : m;
   });
-  const mounts = containerMounts(
-    { ...c, volumeMounts },
-    ctx.bindings,
-    sc.readOnlyRootFilesystem === true,
-  );
+  const mounts = containerMounts({ ...c, volumeMounts }, ctx.bindings);
   const probes = plannedProbes(c);
   const annotated = containerAnnotationFields(pod, c.name, ctx.earlier);
   const resources = mergeResources(resourceLimits(c), annotated.resources);
@@ -94,6 +90,8 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
     image: c.image,
     ...(entrypoint ? { entrypoint } : {}),
     ...(command ? { command } : {}),
+    // The image's env is added by the executor (withImageEnv); libpod's defaults never.
+    unsetenvall: true,
     ...(Object.keys(env).length > 0 ? { env } : {}),
     ...(c.workingDir ? { work_dir: c.workingDir } : {}),
     ...securityFields(sc, ctx.seccompRoot),
@@ -139,6 +137,7 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
       hash,
       request: { method: "POST", path: "/containers/create", body },
       ...(probes.length > 0 ? { probes } : {}),
+      withImageEnv: true,
     },
     hostPaths: mounts.hostPaths,
     namedSubPaths: mounts.namedSubPaths,
@@ -148,7 +147,6 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
             action: "check-image-user",
             container: c.name,
             image: c.image,
-            request: { method: "GET", path: `/images/${encodeURIComponent(c.image)}/json` },
             ...check,
           },
         }

@@ -25,7 +25,8 @@ export interface PlannedEnv {
 
 /** Builds the container's environment (Kubernetes' `makeEnvironmentVariables`). */
 export function planEnv(pod: Pod, c: Container, node: NodeFacts): PlannedEnv {
-  const env: Record<string, string> = {};
+  // No prototype: an env var may be named __proto__ or constructor.
+  const env: Record<string, string> = Object.create(null);
   const problems: EnvProblem[] = [];
   // envFrom can only name ConfigMaps and Secrets, which validation still refuses: nothing
   // reaches here yet. When they arrive, their keys go into `env` here, before `env` entries.

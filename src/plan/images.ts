@@ -52,7 +52,7 @@ export function planImages(containers: readonly Container[]): EnsureImageStep[] 
       image,
       policy,
       containers,
-      ...(policy === "Always" ? {} : { exists: { method: "GET", path: `/images/${ref}/exists` } }),
+      inspect: { method: "GET", path: `/images/${ref}/json` },
       ...(policy === "Never"
         ? {}
         : {

@@ -64,7 +64,12 @@ export function securityFields(
   if (sc.capabilities?.add?.length) out.cap_add = sc.capabilities.add;
   if (sc.capabilities?.drop?.length) out.cap_drop = sc.capabilities.drop;
   if (sc.privileged) out.privileged = true;
-  if (sc.readOnlyRootFilesystem) out.read_only_filesystem = true;
+  if (sc.readOnlyRootFilesystem) {
+    out.read_only_filesystem = true;
+    // /dev/shm and the other tmpfs stay writable, as in a Kubernetes container (Podman 5's
+    // `kube play` sets it too; Podman 4.3 has no such switch and keeps them writable).
+    out.read_write_tmpfs = true;
+  }
   if (sc.allowPrivilegeEscalation === false) out.no_new_privileges = true;
   const se = sc.seLinuxOptions;
   if (se) {

@@ -9,15 +9,19 @@ import type { ApiRequest } from "../podman/client.ts";
 // Kubernetes' own enums, re-exported so apply/ needs only the plan's types.
 export type { ApiRequest, HostPathType, PullPolicy };
 
-/** Make sure an image is present before anything is created. */
+/**
+ * Make sure an image is present before anything is created, and learn what the containers
+ * take from it (its environment and user). Inspecting answers both "is it here" (404 when
+ * not) and those facts, once per image per play.
+ */
 export interface EnsureImageStep {
   readonly action: "ensure-image";
   readonly image: string;
   readonly policy: PullPolicy;
   /** The containers (Kubernetes names) that use it, for error messages. */
   readonly containers: readonly string[];
-  /** Asks whether the image is present (skipped for Always). */
-  readonly exists?: ApiRequest;
+  /** `GET /images/<image>/json`: sent first (unless Always), and again after a pull. */
+  readonly inspect: ApiRequest;
   /** Pulls it: always for Always, only when missing for IfNotPresent, never for Never. */
   readonly pull?: ApiRequest;
 }
@@ -88,6 +92,13 @@ export interface CreateContainerStep {
    * liveness (and startup) probes are also in the request, as Podman's healthcheck.
    */
   readonly probes?: readonly PlannedProbe[];
+  /**
+   * Always true: the executor puts the image's environment (from its ensure-image step)
+   * before the request's `env`. The request unsets libpod's own defaults (`unsetenvall`):
+   * libpod adds TERM=xterm, container=podman and containers.conf's env to what it creates
+   * through the API, which neither Kubernetes nor `podman kube play` do.
+   */
+  readonly withImageEnv: true;
 }
 
 /** One probe with Kubernetes' defaults filled in and named ports resolved. */
@@ -131,9 +142,9 @@ export interface RequirePodmanStep {
 }
 
 /**
- * Reads an image's configured user before anything is created, because whether a container
- * may run depends on it (the manifest does not say which user it runs as). The executor sends
- * `request`, takes `Config.User` from the answer and refuses the pod when
+ * Checks an image's configured user before anything is created, because whether a container
+ * may run depends on it (the manifest does not say which user it runs as). The executor takes
+ * `Config.User` from the image's ensure-image inspect and refuses the pod when
  * `imageUserProblem(user, step)` (security.ts) returns a message.
  */
 export interface CheckImageUserStep {
@@ -141,8 +152,6 @@ export interface CheckImageUserStep {
   /** The Kubernetes container name. */
   readonly container: string;
   readonly image: string;
-  /** `GET /images/<image>/json`. */
-  readonly request: ApiRequest;
   /** securityContext.runAsNonRoot: refuse an image that runs as root or as a user name. */
   readonly runAsNonRoot: boolean;
   /** runAsGroup without runAsUser: the image's user must be root (see security.ts). */

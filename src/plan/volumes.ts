@@ -91,9 +91,6 @@ const PROPAGATION = {
   Bidirectional: "rshared",
 } as const;
 
-/** Where a read-only root filesystem still gets a writable tmpfs, as Podman gives one. */
-const READ_ONLY_TMPFS = ["/tmp", "/var/tmp", "/run"];
-
 /** What one container mounts: libpod's `mounts` and `volumes`, plus host folders to prepare. */
 export interface ContainerMounts {
   readonly mounts: object[];
@@ -111,19 +108,17 @@ export interface ContainerMounts {
  * The `mounts` (binds, tmpfs) and `volumes` (named) fields of one container's create body.
  * A subPath of a hostPath volume is joined to the host path (validation refuses absolute
  * subPaths and `..`); one of a named volume is libpod's `SubPath`. A read-only root
- * filesystem gets writable tmpfs on /tmp, /var/tmp and /run unless a volume is mounted there.
+ * filesystem gets no tmpfs mounts of kplay's: Kubernetes and `podman kube play` add none, so
+ * a container that writes /tmp must fail here as it would on a cluster.
  */
 export function containerMounts(
   container: Container,
   bindings: ReadonlyMap<string, VolumeBinding>,
-  readOnlyRoot = false,
 ): ContainerMounts {
   const out: ContainerMounts = { mounts: [], volumes: [], hostPaths: [], namedSubPaths: [] };
-  const destinations = new Set<string>();
   for (const m of container.volumeMounts ?? []) {
     const binding = bindings.get(m.name);
     if (!binding) continue; // validation guarantees every mount names a declared volume
-    destinations.add(normalize(m.mountPath));
     // A claim's readOnly forces every mount of it read-only, as the kubelet does.
     const readOnly = m.readOnly === true || (binding.kind === "named" && binding.readOnly === true);
     const options: string[] = readOnly ? ["ro"] : [];
@@ -146,13 +141,6 @@ export function containerMounts(
         ...(m.subPath ? { SubPath: m.subPath } : {}),
       });
       if (m.subPath) out.namedSubPaths.push({ volume: binding.name, path: m.subPath });
-    }
-  }
-  if (readOnlyRoot) {
-    for (const destination of READ_ONLY_TMPFS) {
-      if (destinations.has(destination)) continue;
-      const options = ["rw", "rprivate", "nosuid", "nodev", "tmpcopyup"];
-      out.mounts.push({ destination, type: "tmpfs", source: "tmpfs", options });
     }
   }
   return out;

@@ -16,6 +16,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MAX_FILE_BYTES } from "../../src/manifest/limits.ts";
 import { type KplayRuntime, kplayCommand } from "../support/kplay.ts";
 import { pollUntil } from "../support/poll.ts";
 import { runCommand } from "../support/process.ts";

@@ -72,15 +72,10 @@ export const KUBERNETES_FORM: Readonly<Record<string, Check>> = {
     expect(container(pods, "parity-sc-users", "overrides").user).toBe("2000:3000");
   },
   "fixtures/parity/sc-readonly.yaml": (pods) => {
-    expect(Object.keys(container(pods, "parity-sc-readonly", "main").tmpfs).sort()).toEqual([
-      "/run",
-      "/tmp",
-      "/var/tmp",
-    ]);
-    expect(Object.keys(container(pods, "parity-sc-readonly", "tmp-volume").tmpfs).sort()).toEqual([
-      "/run",
-      "/var/tmp",
-    ]);
+    // Kubernetes mounts no tmpfs for a read-only root filesystem, and neither does kplay.
+    expect(container(pods, "parity-sc-readonly", "main").tmpfs).toEqual({});
+    expect(container(pods, "parity-sc-readonly", "main").readOnlyRootfs).toBe(true);
+    expect(container(pods, "parity-sc-readonly", "tmp-volume").tmpfs).toEqual({});
   },
   "fixtures/parity/probe-exec.yaml": (pods) => {
     expect(container(pods, "parity-probe-exec", "main").healthcheck).toEqual({

@@ -66,6 +66,7 @@ describe("securityFields", () => {
       cap_drop: ["ALL"],
       privileged: true,
       read_only_filesystem: true,
+      read_write_tmpfs: true,
       no_new_privileges: true,
       selinux_opts: ["user:u", "role:r", "type:t", "level:l"],
       seccomp_profile_path: "/profiles/a/b.json",

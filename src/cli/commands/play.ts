@@ -2,6 +2,7 @@ import { mapSettled } from "../../apply/concurrency.ts";
 import { playPod } from "../../apply/converge.ts";
 import type { PlayedPod } from "../../apply/execute.ts";
 import { nodeHostFs } from "../../apply/hostpath.ts";
+import type { ImageFacts } from "../../apply/images.ts";
 import { waitForPod } from "../../apply/wait.ts";
 import { needsNodeFacts, needsPortFloor, planPods } from "../../plan/index.ts";
 import { readHostInfo } from "../../podman/info.ts";
@@ -61,9 +62,12 @@ export async function runPlay(
       ...(flags.infraImage ? { infraImage: flags.infraImage } : {}),
     });
     const deadline = Date.now() + (flags.waitMs ?? 0);
+    // Each image is inspected once for the whole play, whatever number of pods use it.
+    const images = new Map<string, ImageFacts>();
     const results = await mapSettled(plan.pods, POD_CONCURRENCY, async (p) => {
       const played = await playPod(client, p, {
         hostFs: nodeHostFs,
+        images,
         apiVersion,
         ...(portStart === undefined ? {} : { unprivilegedPortStart: portStart }),
         replace: flags.replace,
