@@ -1,4 +1,5 @@
 import { cac } from "cac";
+import { own } from "../manifest/own.ts";
 import { runDown } from "./commands/down.ts";
 import { runLogs } from "./commands/logs.ts";
 import { runPlan } from "./commands/plan.ts";
@@ -61,7 +62,7 @@ function forMri(args: readonly string[]): string[] {
   return args.map((a, i) => {
     if (end >= 0 && i >= end) return a;
     if (DASHED_BOOLEANS.has(a)) return `${a}=true`;
-    const accepts = OPTIONAL_VALUES[a];
+    const accepts = own(OPTIONAL_VALUES, a);
     const next = args[i + 1];
     if (accepts && (next === undefined || next === "--" || !accepts(next))) return `${a}=true`;
     return a === "-" ? STDIN_ARG : a;

@@ -15,6 +15,7 @@ import {
 import { K8S_TYPES } from "./k8s-fields.generated.ts";
 import { MAX_NESTING_DEPTH } from "./limits.ts";
 import type { FieldPath } from "./model.ts";
+import { own } from "./own.ts";
 import { placementOf } from "./placement.ts";
 import { suggest } from "./suggest.ts";
 import { reportSupport, supportOf } from "./support.ts";
@@ -62,14 +63,14 @@ function walk(
     return;
   }
   if (checkScalar(ctx, type, value, path, reported)) return;
-  const spec = K8S_TYPES[type];
+  const spec = own(K8S_TYPES, type);
   if (spec === undefined) return;
   if (!isMapping(value)) {
     mismatch(ctx, path, "a mapping", value, reported);
     return;
   }
   for (const [key, child] of Object.entries(value)) {
-    const childType = spec.fields[key];
+    const childType = own(spec.fields, key);
     if (childType === undefined) {
       unknownField(ctx, type, key, path, reported);
       continue;
@@ -83,7 +84,8 @@ function walk(
     walk(ctx, childType, child, [...path, key], reported, below);
   }
   for (const key of spec.required) {
-    if (value[key] === undefined || value[key] === null) {
+    const present = own(value, key);
+    if (present === undefined || present === null) {
       reported.add(formatPath([...path, key]));
       reportMissing(ctx, [...path, key]);
     }
@@ -100,7 +102,7 @@ function unknownField(
   const where = [...path, key];
   reported.add(formatPath(where));
   const placement = placementOf(key);
-  const near = suggest(key, Object.keys(K8S_TYPES[type]?.fields ?? {}));
+  const near = suggest(key, Object.keys(own(K8S_TYPES, type)?.fields ?? {}));
   const hint =
     placement === ""
       ? `${key} belongs at the top level of the object`

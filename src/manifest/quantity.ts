@@ -10,6 +10,8 @@
  * A hand-written scanner: no regular expression, linear time.
  */
 
+import { own } from "./own.ts";
+
 /** An exact rational value; the denominator is always positive and the fraction reduced. */
 export interface Rational {
   readonly numerator: bigint;
@@ -68,8 +70,10 @@ export function parseQuantity(input: string | number): ParsedQuantity {
   let exponent10 = -fraction.length;
   let exponent2 = 0n;
   digits += fraction;
-  if (suffix in BINARY) exponent2 = BINARY[suffix] ?? 0n;
-  else if (suffix in DECIMAL) exponent10 += DECIMAL[suffix] ?? 0;
+  const binary = own(BINARY, suffix);
+  const decimal = own(DECIMAL, suffix);
+  if (binary !== undefined) exponent2 = binary;
+  else if (decimal !== undefined) exponent10 += decimal;
   else if ((suffix[0] === "e" || suffix[0] === "E") && isSignedInteger(suffix.slice(1))) {
     const e = Number(suffix.slice(1));
     if (Math.abs(e) > MAX_EXPONENT) return { ok: false, reason: "its exponent is out of range" };

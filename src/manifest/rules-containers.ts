@@ -6,6 +6,7 @@
 import { formatPath, list, mapping, type ObjectContext, quote, report } from "./context.ts";
 import type { FieldPath } from "./model.ts";
 import { checkDns1123Label, checkEnvName, checkPortName } from "./names.ts";
+import { own } from "./own.ts";
 import { compareQuantities, parseQuantity } from "./quantity.ts";
 import { checkName } from "./rules.ts";
 import { isUnderReported } from "./validate.ts";
@@ -171,7 +172,7 @@ function checkRequestsWithinLimits(
   const limits = mapping(resources?.limits) ?? {};
   for (const [name, request] of Object.entries(requests)) {
     const path = [...at, "resources", "requests", name];
-    const limit = limits[name];
+    const limit = own(limits, name);
     if (
       limit === undefined ||
       isUnderReported(path, reported) ||

@@ -5,13 +5,36 @@
  * and support.ts, and the rules that span fields by rules.ts.
  */
 import * as v from "valibot";
+import { ownMapOf } from "./own.ts";
 
 const str = v.string();
 const int = v.pipe(v.number(), v.integer());
 const bool = v.boolean();
 const opt = v.exactOptional;
 const strings = v.array(str);
-const stringMap = v.record(v.string(), v.string());
+/**
+ * A map whose keys are the user's (labels, annotations, resource names). valibot's `record`
+ * silently drops `__proto__`, `constructor` and `prototype` keys, which are valid label keys
+ * (and a `constructor` resource is an error Kubernetes reports): such maps are checked here
+ * and kept as they are, in a prototype-free copy. Their values' types are reported with exact
+ * paths by fields.ts.
+ */
+function ownRecord<T>(isValue: (v: unknown) => v is T) {
+  return v.pipe(
+    v.custom<Record<string, T>>(
+      (input) =>
+        typeof input === "object" &&
+        input !== null &&
+        !Array.isArray(input) &&
+        Object.values(input).every(isValue),
+    ),
+    v.transform((input) => ownMapOf(Object.entries(input))),
+  );
+}
+const isString = (x: unknown): x is string => typeof x === "string";
+const isQuantity = (x: unknown): x is string | number =>
+  typeof x === "string" || typeof x === "number";
+const stringMap = ownRecord(isString);
 const intOrString = v.union([int, str]);
 const quantity = v.union([v.string(), v.number()]);
 

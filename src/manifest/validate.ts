@@ -12,6 +12,7 @@ import {
   reportMissing,
 } from "./context.ts";
 import type { FieldPath, Pod } from "./model.ts";
+import { ownMap } from "./own.ts";
 import { PodSchema } from "./schema.ts";
 import { suggest } from "./suggest.ts";
 import { reportMismatch } from "./value-types.ts";
@@ -44,7 +45,7 @@ export function validatePod(
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (typeof value !== "object" || value === null) return value;
-  const out: Record<string, unknown> = {};
+  const out = ownMap<unknown>();
   for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
   return out;
 }

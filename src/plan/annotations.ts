@@ -4,6 +4,7 @@
  * per-container ones are keyed `<annotation>/<container name>`.
  */
 import type { Pod } from "../manifest/model.ts";
+import { own } from "../manifest/own.ts";
 import { containerName } from "./names.ts";
 
 const P = "io.podman.annotations.";
@@ -31,7 +32,7 @@ export function autoUpdateLabels(pod: Pod, container: string): Record<string, st
   const all = pod.metadata.annotations ?? {};
   const out: Record<string, string> = {};
   for (const label of AUTO_UPDATE_LABELS) {
-    const value = all[`${label}/${container}`] ?? all[label];
+    const value = own(all, `${label}/${container}`) ?? own(all, label);
     if (value) out[label] = value;
   }
   return out;

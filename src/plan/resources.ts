@@ -3,6 +3,7 @@
  * the way the kubelet computes its cgroup settings, from exact quantities.
  */
 import type { Container, ResourceRequirements } from "../manifest/model.ts";
+import { ownMap, ownMapOf } from "../manifest/own.ts";
 import { parseQuantity, type Rational, toBytes, toMilli } from "../manifest/quantity.ts";
 
 /** The CFS period the kubelet (and Podman) use, in microseconds. */
@@ -22,14 +23,14 @@ export type ResourceList = Readonly<Record<string, Rational>>;
  */
 export function effectiveResources(c: Container): { limits: ResourceList; requests: ResourceList } {
   const limits = parseList(c.resources?.limits);
-  const requests: Record<string, Rational> = { ...parseList(c.resources?.requests) };
+  const requests = ownMapOf(Object.entries(parseList(c.resources?.requests)));
   for (const [name, value] of Object.entries(limits))
-    if (!(name in requests)) requests[name] = value;
+    if (!Object.hasOwn(requests, name)) requests[name] = value;
   return { limits, requests };
 }
 
 function parseList(list: ResourceRequirements["limits"]): ResourceList {
-  const out: Record<string, Rational> = {};
+  const out = ownMap<Rational>();
   for (const [name, raw] of Object.entries(list ?? {})) {
     const parsed = parseQuantity(raw);
     if (parsed.ok) out[name] = parsed.value;

@@ -3,6 +3,8 @@
  * Kubernetes' `lifecycle.stopSignal` is the name.
  */
 
+import { own } from "../manifest/own.ts";
+
 /** The standard signals, numbered as on every Linux architecture Podman supports. */
 const NUMBERS: Readonly<Record<string, number>> = {
   HUP: 1,
@@ -47,7 +49,7 @@ const RTMAX = 64;
 /** The number of a signal name (`SIGTERM`, `TERM`, `SIGRTMIN+3`), or undefined if unknown. */
 export function signalNumber(name: string): number | undefined {
   const bare = name.toUpperCase().replace(/^SIG/, "");
-  const known = NUMBERS[bare];
+  const known = own(NUMBERS, bare);
   if (known !== undefined) return known;
   const rt = /^RT(MIN|MAX)(?:([+-])([0-9]{1,2}))?$/.exec(bare);
   if (!rt) return undefined;
