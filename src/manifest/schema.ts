@@ -164,7 +164,7 @@ const container = v.object({
   ports: opt(v.array(port)),
   volumeMounts: opt(v.array(mount)),
   resources: opt(
-    v.object({ limits: opt(v.record(str, quantity)), requests: opt(v.record(str, quantity)) }),
+    v.object({ limits: opt(ownRecord(isQuantity)), requests: opt(ownRecord(isQuantity)) }),
   ),
   securityContext: opt(securityContext),
   livenessProbe: opt(probe),

@@ -92,7 +92,7 @@ function expectedName(issue: Issue): string {
     case "array":
       return "a list";
     case "object":
-    case "record":
+    case "custom": // the user-keyed maps of schema.ts
       return "a mapping";
     case "union":
       return (issue.expected ?? "").includes("number") ? "a number or a string" : "a string";
