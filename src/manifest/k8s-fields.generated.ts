@@ -7,7 +7,7 @@
 /** Where the field names below come from. */
 export const K8S_FIELDS_SOURCE = "@kubernetes/client-node 2.0.1";
 
-/** Every Kubernetes type reachable from Pod: its fields and their types, and required fields. */
+/** Every Kubernetes type reachable from the kinds below: its fields and their types, and required fields. */
 export const K8S_TYPES: Readonly<
   Record<
     string,
@@ -19,6 +19,75 @@ export const K8S_TYPES: Readonly<
       nodeAffinity: "NodeAffinity",
       podAffinity: "PodAffinity",
       podAntiAffinity: "PodAntiAffinity",
+    },
+    required: [],
+  },
+  AggregationRule: {
+    fields: {
+      clusterRoleSelectors: "[]LabelSelector",
+    },
+    required: [],
+  },
+  ApiextensionsV1ServiceReference: {
+    fields: {
+      name: "string",
+      namespace: "string",
+      path: "string",
+      port: "integer",
+    },
+    required: ["name", "namespace"],
+  },
+  ApiextensionsV1WebhookClientConfig: {
+    fields: {
+      caBundle: "string",
+      service: "ApiextensionsV1ServiceReference",
+      url: "string",
+    },
+    required: [],
+  },
+  ApiregistrationV1ServiceReference: {
+    fields: {
+      name: "string",
+      namespace: "string",
+      port: "integer",
+    },
+    required: [],
+  },
+  APIService: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "APIServiceSpec",
+      status: "APIServiceStatus",
+    },
+    required: [],
+  },
+  APIServiceCondition: {
+    fields: {
+      lastTransitionTime: "time",
+      message: "string",
+      reason: "string",
+      status: "string",
+      type: "string",
+    },
+    required: ["status", "type"],
+  },
+  APIServiceSpec: {
+    fields: {
+      caBundle: "string",
+      group: "string",
+      groupPriorityMinimum: "integer",
+      insecureSkipTLSVerify: "boolean",
+      service: "ApiregistrationV1ServiceReference",
+      version: "string",
+      versionPriority: "integer",
+    },
+    required: ["groupPriorityMinimum", "versionPriority"],
+  },
+  APIServiceStatus: {
+    fields: {
+      conditions: "[]APIServiceCondition",
     },
     required: [],
   },
@@ -49,6 +118,15 @@ export const K8S_TYPES: Readonly<
     },
     required: ["diskName", "diskURI"],
   },
+  AzureFilePersistentVolumeSource: {
+    fields: {
+      readOnly: "boolean",
+      secretName: "string",
+      secretNamespace: "string",
+      shareName: "string",
+    },
+    required: ["secretName", "shareName"],
+  },
   AzureFileVolumeSource: {
     fields: {
       readOnly: "boolean",
@@ -64,6 +142,17 @@ export const K8S_TYPES: Readonly<
     },
     required: [],
   },
+  CephFSPersistentVolumeSource: {
+    fields: {
+      monitors: "[]string",
+      path: "string",
+      readOnly: "boolean",
+      secretFile: "string",
+      secretRef: "SecretReference",
+      user: "string",
+    },
+    required: ["monitors"],
+  },
   CephFSVolumeSource: {
     fields: {
       monitors: "[]string",
@@ -75,6 +164,15 @@ export const K8S_TYPES: Readonly<
     },
     required: ["monitors"],
   },
+  CinderPersistentVolumeSource: {
+    fields: {
+      fsType: "string",
+      readOnly: "boolean",
+      secretRef: "SecretReference",
+      volumeID: "string",
+    },
+    required: ["volumeID"],
+  },
   CinderVolumeSource: {
     fields: {
       fsType: "string",
@@ -83,6 +181,32 @@ export const K8S_TYPES: Readonly<
       volumeID: "string",
     },
     required: ["volumeID"],
+  },
+  ClientIPConfig: {
+    fields: {
+      timeoutSeconds: "integer",
+    },
+    required: [],
+  },
+  ClusterRole: {
+    fields: {
+      aggregationRule: "AggregationRule",
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      rules: "[]PolicyRule",
+    },
+    required: [],
+  },
+  ClusterRoleBinding: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      roleRef: "RoleRef",
+      subjects: "[]RbacV1Subject",
+    },
+    required: ["roleRef"],
   },
   ClusterTrustBundleProjection: {
     fields: {
@@ -93,6 +217,28 @@ export const K8S_TYPES: Readonly<
       signerName: "string",
     },
     required: ["path"],
+  },
+  Condition: {
+    fields: {
+      lastTransitionTime: "time",
+      message: "string",
+      observedGeneration: "integer",
+      reason: "string",
+      status: "string",
+      type: "string",
+    },
+    required: ["lastTransitionTime", "message", "reason", "status", "type"],
+  },
+  ConfigMap: {
+    fields: {
+      apiVersion: "string",
+      binaryData: "{}string",
+      data: "{}string",
+      immutable: "boolean",
+      kind: "string",
+      metadata: "ObjectMeta",
+    },
+    required: [],
   },
   ConfigMapEnvSource: {
     fields: {
@@ -254,6 +400,60 @@ export const K8S_TYPES: Readonly<
     },
     required: [],
   },
+  CronJob: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "CronJobSpec",
+      status: "CronJobStatus",
+    },
+    required: ["spec"],
+  },
+  CronJobSpec: {
+    fields: {
+      concurrencyPolicy: "string",
+      failedJobsHistoryLimit: "integer",
+      jobTemplate: "JobTemplateSpec",
+      schedule: "string",
+      startingDeadlineSeconds: "integer",
+      successfulJobsHistoryLimit: "integer",
+      suspend: "boolean",
+      timeZone: "string",
+    },
+    required: ["jobTemplate", "schedule"],
+  },
+  CronJobStatus: {
+    fields: {
+      active: "[]ObjectReference",
+      lastScheduleTime: "time",
+      lastSuccessfulTime: "time",
+    },
+    required: [],
+  },
+  CrossVersionObjectReference: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      name: "string",
+    },
+    required: ["kind", "name"],
+  },
+  CSIPersistentVolumeSource: {
+    fields: {
+      controllerExpandSecretRef: "SecretReference",
+      controllerPublishSecretRef: "SecretReference",
+      driver: "string",
+      fsType: "string",
+      nodeExpandSecretRef: "SecretReference",
+      nodePublishSecretRef: "SecretReference",
+      nodeStageSecretRef: "SecretReference",
+      readOnly: "boolean",
+      volumeAttributes: "{}string",
+      volumeHandle: "string",
+    },
+    required: ["driver", "volumeHandle"],
+  },
   CSIVolumeSource: {
     fields: {
       driver: "string",
@@ -263,6 +463,223 @@ export const K8S_TYPES: Readonly<
       volumeAttributes: "{}string",
     },
     required: ["driver"],
+  },
+  CustomResourceColumnDefinition: {
+    fields: {
+      description: "string",
+      format: "string",
+      jsonPath: "string",
+      name: "string",
+      priority: "integer",
+      type: "string",
+    },
+    required: ["jsonPath", "name", "type"],
+  },
+  CustomResourceConversion: {
+    fields: {
+      strategy: "string",
+      webhook: "WebhookConversion",
+    },
+    required: ["strategy"],
+  },
+  CustomResourceDefinition: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "CustomResourceDefinitionSpec",
+      status: "CustomResourceDefinitionStatus",
+    },
+    required: ["spec"],
+  },
+  CustomResourceDefinitionCondition: {
+    fields: {
+      lastTransitionTime: "time",
+      message: "string",
+      observedGeneration: "integer",
+      reason: "string",
+      status: "string",
+      type: "string",
+    },
+    required: ["status", "type"],
+  },
+  CustomResourceDefinitionNames: {
+    fields: {
+      categories: "[]string",
+      kind: "string",
+      listKind: "string",
+      plural: "string",
+      shortNames: "[]string",
+      singular: "string",
+    },
+    required: ["kind", "plural"],
+  },
+  CustomResourceDefinitionSpec: {
+    fields: {
+      conversion: "CustomResourceConversion",
+      group: "string",
+      names: "CustomResourceDefinitionNames",
+      preserveUnknownFields: "boolean",
+      scope: "string",
+      versions: "[]CustomResourceDefinitionVersion",
+    },
+    required: ["group", "names", "scope", "versions"],
+  },
+  CustomResourceDefinitionStatus: {
+    fields: {
+      acceptedNames: "CustomResourceDefinitionNames",
+      conditions: "[]CustomResourceDefinitionCondition",
+      observedGeneration: "integer",
+      storedVersions: "[]string",
+    },
+    required: [],
+  },
+  CustomResourceDefinitionVersion: {
+    fields: {
+      additionalPrinterColumns: "[]CustomResourceColumnDefinition",
+      deprecated: "boolean",
+      deprecationWarning: "string",
+      name: "string",
+      schema: "CustomResourceValidation",
+      selectableFields: "[]SelectableField",
+      served: "boolean",
+      storage: "boolean",
+      subresources: "CustomResourceSubresources",
+    },
+    required: ["name", "served", "storage"],
+  },
+  CustomResourceSubresources: {
+    fields: {
+      scale: "CustomResourceSubresourceScale",
+      status: "any",
+    },
+    required: [],
+  },
+  CustomResourceSubresourceScale: {
+    fields: {
+      labelSelectorPath: "string",
+      specReplicasPath: "string",
+      statusReplicasPath: "string",
+    },
+    required: ["specReplicasPath", "statusReplicasPath"],
+  },
+  CustomResourceValidation: {
+    fields: {
+      openAPIV3Schema: "JSONSchemaProps",
+    },
+    required: [],
+  },
+  DaemonSet: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "DaemonSetSpec",
+      status: "DaemonSetStatus",
+    },
+    required: [],
+  },
+  DaemonSetCondition: {
+    fields: {
+      lastTransitionTime: "time",
+      message: "string",
+      reason: "string",
+      status: "string",
+      type: "string",
+    },
+    required: ["status", "type"],
+  },
+  DaemonSetSpec: {
+    fields: {
+      minReadySeconds: "integer",
+      revisionHistoryLimit: "integer",
+      selector: "LabelSelector",
+      template: "PodTemplateSpec",
+      updateStrategy: "DaemonSetUpdateStrategy",
+    },
+    required: ["selector", "template"],
+  },
+  DaemonSetStatus: {
+    fields: {
+      collisionCount: "integer",
+      conditions: "[]DaemonSetCondition",
+      currentNumberScheduled: "integer",
+      desiredNumberScheduled: "integer",
+      numberAvailable: "integer",
+      numberMisscheduled: "integer",
+      numberReady: "integer",
+      numberUnavailable: "integer",
+      observedGeneration: "integer",
+      updatedNumberScheduled: "integer",
+    },
+    required: [
+      "currentNumberScheduled",
+      "desiredNumberScheduled",
+      "numberMisscheduled",
+      "numberReady",
+    ],
+  },
+  DaemonSetUpdateStrategy: {
+    fields: {
+      rollingUpdate: "RollingUpdateDaemonSet",
+      type: "string",
+    },
+    required: [],
+  },
+  Deployment: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "DeploymentSpec",
+      status: "DeploymentStatus",
+    },
+    required: [],
+  },
+  DeploymentCondition: {
+    fields: {
+      lastTransitionTime: "time",
+      lastUpdateTime: "time",
+      message: "string",
+      reason: "string",
+      status: "string",
+      type: "string",
+    },
+    required: ["status", "type"],
+  },
+  DeploymentSpec: {
+    fields: {
+      minReadySeconds: "integer",
+      paused: "boolean",
+      progressDeadlineSeconds: "integer",
+      replicas: "integer",
+      revisionHistoryLimit: "integer",
+      selector: "LabelSelector",
+      strategy: "DeploymentStrategy",
+      template: "PodTemplateSpec",
+    },
+    required: ["selector", "template"],
+  },
+  DeploymentStatus: {
+    fields: {
+      availableReplicas: "integer",
+      collisionCount: "integer",
+      conditions: "[]DeploymentCondition",
+      observedGeneration: "integer",
+      readyReplicas: "integer",
+      replicas: "integer",
+      terminatingReplicas: "integer",
+      unavailableReplicas: "integer",
+      updatedReplicas: "integer",
+    },
+    required: [],
+  },
+  DeploymentStrategy: {
+    fields: {
+      rollingUpdate: "RollingUpdateDeployment",
+      type: "string",
+    },
+    required: [],
   },
   DownwardAPIProjection: {
     fields: {
@@ -290,6 +707,41 @@ export const K8S_TYPES: Readonly<
     fields: {
       medium: "string",
       sizeLimit: "quantity",
+    },
+    required: [],
+  },
+  EndpointAddress: {
+    fields: {
+      hostname: "string",
+      ip: "string",
+      nodeName: "string",
+      targetRef: "ObjectReference",
+    },
+    required: ["ip"],
+  },
+  EndpointPort: {
+    fields: {
+      appProtocol: "string",
+      name: "string",
+      port: "integer",
+      protocol: "string",
+    },
+    required: ["port"],
+  },
+  Endpoints: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      subsets: "[]EndpointSubset",
+    },
+    required: [],
+  },
+  EndpointSubset: {
+    fields: {
+      addresses: "[]EndpointAddress",
+      notReadyAddresses: "[]EndpointAddress",
+      ports: "[]EndpointPort",
     },
     required: [],
   },
@@ -362,6 +814,13 @@ export const K8S_TYPES: Readonly<
     },
     required: [],
   },
+  ExternalDocumentation: {
+    fields: {
+      description: "string",
+      url: "string",
+    },
+    required: [],
+  },
   FCVolumeSource: {
     fields: {
       fsType: "string",
@@ -380,6 +839,16 @@ export const K8S_TYPES: Readonly<
       volumeName: "string",
     },
     required: ["key", "path", "volumeName"],
+  },
+  FlexPersistentVolumeSource: {
+    fields: {
+      driver: "string",
+      fsType: "string",
+      options: "{}string",
+      readOnly: "boolean",
+      secretRef: "SecretReference",
+    },
+    required: ["driver"],
   },
   FlexVolumeSource: {
     fields: {
@@ -415,6 +884,15 @@ export const K8S_TYPES: Readonly<
     },
     required: ["repository"],
   },
+  GlusterfsPersistentVolumeSource: {
+    fields: {
+      endpoints: "string",
+      endpointsNamespace: "string",
+      path: "string",
+      readOnly: "boolean",
+    },
+    required: ["endpoints", "path"],
+  },
   GlusterfsVolumeSource: {
     fields: {
       endpoints: "string",
@@ -429,6 +907,35 @@ export const K8S_TYPES: Readonly<
       service: "string",
     },
     required: ["port"],
+  },
+  HorizontalPodAutoscaler: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "HorizontalPodAutoscalerSpec",
+      status: "HorizontalPodAutoscalerStatus",
+    },
+    required: ["spec"],
+  },
+  HorizontalPodAutoscalerSpec: {
+    fields: {
+      maxReplicas: "integer",
+      minReplicas: "integer",
+      scaleTargetRef: "CrossVersionObjectReference",
+      targetCPUUtilizationPercentage: "integer",
+    },
+    required: ["maxReplicas", "scaleTargetRef"],
+  },
+  HorizontalPodAutoscalerStatus: {
+    fields: {
+      currentCPUUtilizationPercentage: "integer",
+      currentReplicas: "integer",
+      desiredReplicas: "integer",
+      lastScaleTime: "time",
+      observedGeneration: "integer",
+    },
+    required: ["currentReplicas", "desiredReplicas"],
   },
   HostAlias: {
     fields: {
@@ -467,6 +974,20 @@ export const K8S_TYPES: Readonly<
     },
     required: ["name", "value"],
   },
+  HTTPIngressPath: {
+    fields: {
+      backend: "IngressBackend",
+      path: "string",
+      pathType: "string",
+    },
+    required: ["backend", "pathType"],
+  },
+  HTTPIngressRuleValue: {
+    fields: {
+      paths: "[]HTTPIngressPath",
+    },
+    required: ["paths"],
+  },
   ImageVolumeSource: {
     fields: {
       pullPolicy: "string",
@@ -479,6 +1000,130 @@ export const K8S_TYPES: Readonly<
       imageRef: "string",
     },
     required: ["imageRef"],
+  },
+  Ingress: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "IngressSpec",
+      status: "IngressStatus",
+    },
+    required: [],
+  },
+  IngressBackend: {
+    fields: {
+      resource: "TypedLocalObjectReference",
+      service: "IngressServiceBackend",
+    },
+    required: [],
+  },
+  IngressClass: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "IngressClassSpec",
+    },
+    required: [],
+  },
+  IngressClassParametersReference: {
+    fields: {
+      apiGroup: "string",
+      kind: "string",
+      name: "string",
+      namespace: "string",
+      scope: "string",
+    },
+    required: ["kind", "name"],
+  },
+  IngressClassSpec: {
+    fields: {
+      controller: "string",
+      parameters: "IngressClassParametersReference",
+    },
+    required: [],
+  },
+  IngressLoadBalancerIngress: {
+    fields: {
+      hostname: "string",
+      ip: "string",
+      ports: "[]IngressPortStatus",
+    },
+    required: [],
+  },
+  IngressLoadBalancerStatus: {
+    fields: {
+      ingress: "[]IngressLoadBalancerIngress",
+    },
+    required: [],
+  },
+  IngressPortStatus: {
+    fields: {
+      error: "string",
+      port: "integer",
+      protocol: "string",
+    },
+    required: ["port", "protocol"],
+  },
+  IngressRule: {
+    fields: {
+      host: "string",
+      http: "HTTPIngressRuleValue",
+    },
+    required: [],
+  },
+  IngressServiceBackend: {
+    fields: {
+      name: "string",
+      port: "ServiceBackendPort",
+    },
+    required: ["name"],
+  },
+  IngressSpec: {
+    fields: {
+      defaultBackend: "IngressBackend",
+      ingressClassName: "string",
+      rules: "[]IngressRule",
+      tls: "[]IngressTLS",
+    },
+    required: [],
+  },
+  IngressStatus: {
+    fields: {
+      loadBalancer: "IngressLoadBalancerStatus",
+    },
+    required: [],
+  },
+  IngressTLS: {
+    fields: {
+      hosts: "[]string",
+      secretName: "string",
+    },
+    required: [],
+  },
+  IPBlock: {
+    fields: {
+      cidr: "string",
+      except: "[]string",
+    },
+    required: ["cidr"],
+  },
+  ISCSIPersistentVolumeSource: {
+    fields: {
+      chapAuthDiscovery: "boolean",
+      chapAuthSession: "boolean",
+      fsType: "string",
+      initiatorName: "string",
+      iqn: "string",
+      iscsiInterface: "string",
+      lun: "integer",
+      portals: "[]string",
+      readOnly: "boolean",
+      secretRef: "SecretReference",
+      targetPortal: "string",
+    },
+    required: ["iqn", "lun", "targetPortal"],
   },
   ISCSIVolumeSource: {
     fields: {
@@ -495,6 +1140,120 @@ export const K8S_TYPES: Readonly<
       targetPortal: "string",
     },
     required: ["iqn", "lun", "targetPortal"],
+  },
+  Job: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "JobSpec",
+      status: "JobStatus",
+    },
+    required: [],
+  },
+  JobCondition: {
+    fields: {
+      lastProbeTime: "time",
+      lastTransitionTime: "time",
+      message: "string",
+      reason: "string",
+      status: "string",
+      type: "string",
+    },
+    required: ["status", "type"],
+  },
+  JobSpec: {
+    fields: {
+      activeDeadlineSeconds: "integer",
+      backoffLimit: "integer",
+      backoffLimitPerIndex: "integer",
+      completionMode: "string",
+      completions: "integer",
+      managedBy: "string",
+      manualSelector: "boolean",
+      maxFailedIndexes: "integer",
+      parallelism: "integer",
+      podFailurePolicy: "PodFailurePolicy",
+      podReplacementPolicy: "string",
+      selector: "LabelSelector",
+      successPolicy: "SuccessPolicy",
+      suspend: "boolean",
+      template: "PodTemplateSpec",
+      ttlSecondsAfterFinished: "integer",
+    },
+    required: ["template"],
+  },
+  JobStatus: {
+    fields: {
+      active: "integer",
+      completedIndexes: "string",
+      completionTime: "time",
+      conditions: "[]JobCondition",
+      failed: "integer",
+      failedIndexes: "string",
+      ready: "integer",
+      startTime: "time",
+      succeeded: "integer",
+      terminating: "integer",
+      uncountedTerminatedPods: "UncountedTerminatedPods",
+    },
+    required: [],
+  },
+  JobTemplateSpec: {
+    fields: {
+      metadata: "ObjectMeta",
+      spec: "JobSpec",
+    },
+    required: [],
+  },
+  JSONSchemaProps: {
+    fields: {
+      $ref: "string",
+      $schema: "string",
+      additionalItems: "any",
+      additionalProperties: "any",
+      allOf: "[]JSONSchemaProps",
+      anyOf: "[]JSONSchemaProps",
+      default: "any",
+      definitions: "{}JSONSchemaProps",
+      dependencies: "{}any",
+      description: "string",
+      enum: "[]any",
+      example: "any",
+      exclusiveMaximum: "boolean",
+      exclusiveMinimum: "boolean",
+      externalDocs: "ExternalDocumentation",
+      format: "string",
+      id: "string",
+      items: "any",
+      maxItems: "integer",
+      maxLength: "integer",
+      maxProperties: "integer",
+      maximum: "number",
+      minItems: "integer",
+      minLength: "integer",
+      minProperties: "integer",
+      minimum: "number",
+      multipleOf: "number",
+      not: "JSONSchemaProps",
+      nullable: "boolean",
+      oneOf: "[]JSONSchemaProps",
+      pattern: "string",
+      patternProperties: "{}JSONSchemaProps",
+      properties: "{}JSONSchemaProps",
+      required: "[]string",
+      title: "string",
+      type: "string",
+      uniqueItems: "boolean",
+      "x-kubernetes-embedded-resource": "boolean",
+      "x-kubernetes-int-or-string": "boolean",
+      "x-kubernetes-list-map-keys": "[]string",
+      "x-kubernetes-list-type": "string",
+      "x-kubernetes-map-type": "string",
+      "x-kubernetes-preserve-unknown-fields": "boolean",
+      "x-kubernetes-validations": "[]ValidationRule",
+    },
+    required: [],
   },
   KeyToPath: {
     fields: {
@@ -536,6 +1295,32 @@ export const K8S_TYPES: Readonly<
     },
     required: [],
   },
+  LimitRange: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "LimitRangeSpec",
+    },
+    required: [],
+  },
+  LimitRangeItem: {
+    fields: {
+      default: "{}quantity",
+      defaultRequest: "{}quantity",
+      max: "{}quantity",
+      maxLimitRequestRatio: "{}quantity",
+      min: "{}quantity",
+      type: "string",
+    },
+    required: ["type"],
+  },
+  LimitRangeSpec: {
+    fields: {
+      limits: "[]LimitRangeItem",
+    },
+    required: ["limits"],
+  },
   LinuxContainerUser: {
     fields: {
       gid: "integer",
@@ -544,11 +1329,33 @@ export const K8S_TYPES: Readonly<
     },
     required: ["gid", "uid"],
   },
+  LoadBalancerIngress: {
+    fields: {
+      hostname: "string",
+      ip: "string",
+      ipMode: "string",
+      ports: "[]PortStatus",
+    },
+    required: [],
+  },
+  LoadBalancerStatus: {
+    fields: {
+      ingress: "[]LoadBalancerIngress",
+    },
+    required: [],
+  },
   LocalObjectReference: {
     fields: {
       name: "string",
     },
     required: [],
+  },
+  LocalVolumeSource: {
+    fields: {
+      fsType: "string",
+      path: "string",
+    },
+    required: ["path"],
   },
   ManagedFieldsEntry: {
     fields: {
@@ -559,6 +1366,94 @@ export const K8S_TYPES: Readonly<
       operation: "string",
       subresource: "string",
       time: "time",
+    },
+    required: [],
+  },
+  ModifyVolumeStatus: {
+    fields: {
+      status: "string",
+      targetVolumeAttributesClassName: "string",
+    },
+    required: ["status"],
+  },
+  Namespace: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "NamespaceSpec",
+      status: "NamespaceStatus",
+    },
+    required: [],
+  },
+  NamespaceCondition: {
+    fields: {
+      lastTransitionTime: "time",
+      message: "string",
+      reason: "string",
+      status: "string",
+      type: "string",
+    },
+    required: ["status", "type"],
+  },
+  NamespaceSpec: {
+    fields: {
+      finalizers: "[]string",
+    },
+    required: [],
+  },
+  NamespaceStatus: {
+    fields: {
+      conditions: "[]NamespaceCondition",
+      phase: "string",
+    },
+    required: [],
+  },
+  NetworkPolicy: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "NetworkPolicySpec",
+    },
+    required: [],
+  },
+  NetworkPolicyEgressRule: {
+    fields: {
+      ports: "[]NetworkPolicyPort",
+      to: "[]NetworkPolicyPeer",
+    },
+    required: [],
+  },
+  NetworkPolicyIngressRule: {
+    fields: {
+      from: "[]NetworkPolicyPeer",
+      ports: "[]NetworkPolicyPort",
+    },
+    required: [],
+  },
+  NetworkPolicyPeer: {
+    fields: {
+      ipBlock: "IPBlock",
+      namespaceSelector: "LabelSelector",
+      podSelector: "LabelSelector",
+    },
+    required: [],
+  },
+  NetworkPolicyPort: {
+    fields: {
+      endPort: "integer",
+      port: "int-or-string",
+      protocol: "string",
+    },
+    required: [],
+  },
+  NetworkPolicySpec: {
+    fields: {
+      egress: "[]NetworkPolicyEgressRule",
+      ingress: "[]NetworkPolicyIngressRule",
+      podSelector: "LabelSelector",
+      policyTypes: "[]string",
     },
     required: [],
   },
@@ -633,6 +1528,18 @@ export const K8S_TYPES: Readonly<
     },
     required: [],
   },
+  ObjectReference: {
+    fields: {
+      apiVersion: "string",
+      fieldPath: "string",
+      kind: "string",
+      name: "string",
+      namespace: "string",
+      resourceVersion: "string",
+      uid: "string",
+    },
+    required: [],
+  },
   OwnerReference: {
     fields: {
       apiVersion: "string",
@@ -643,6 +1550,37 @@ export const K8S_TYPES: Readonly<
       uid: "string",
     },
     required: ["apiVersion", "kind", "name", "uid"],
+  },
+  PersistentVolume: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "PersistentVolumeSpec",
+      status: "PersistentVolumeStatus",
+    },
+    required: [],
+  },
+  PersistentVolumeClaim: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "PersistentVolumeClaimSpec",
+      status: "PersistentVolumeClaimStatus",
+    },
+    required: [],
+  },
+  PersistentVolumeClaimCondition: {
+    fields: {
+      lastProbeTime: "time",
+      lastTransitionTime: "time",
+      message: "string",
+      reason: "string",
+      status: "string",
+      type: "string",
+    },
+    required: ["status", "type"],
   },
   PersistentVolumeClaimSpec: {
     fields: {
@@ -655,6 +1593,19 @@ export const K8S_TYPES: Readonly<
       volumeAttributesClassName: "string",
       volumeMode: "string",
       volumeName: "string",
+    },
+    required: [],
+  },
+  PersistentVolumeClaimStatus: {
+    fields: {
+      accessModes: "[]string",
+      allocatedResourceStatuses: "{}string",
+      allocatedResources: "{}quantity",
+      capacity: "{}quantity",
+      conditions: "[]PersistentVolumeClaimCondition",
+      currentVolumeAttributesClassName: "string",
+      modifyVolumeStatus: "ModifyVolumeStatus",
+      phase: "string",
     },
     required: [],
   },
@@ -671,6 +1622,51 @@ export const K8S_TYPES: Readonly<
       readOnly: "boolean",
     },
     required: ["claimName"],
+  },
+  PersistentVolumeSpec: {
+    fields: {
+      accessModes: "[]string",
+      awsElasticBlockStore: "AWSElasticBlockStoreVolumeSource",
+      azureDisk: "AzureDiskVolumeSource",
+      azureFile: "AzureFilePersistentVolumeSource",
+      capacity: "{}quantity",
+      cephfs: "CephFSPersistentVolumeSource",
+      cinder: "CinderPersistentVolumeSource",
+      claimRef: "ObjectReference",
+      csi: "CSIPersistentVolumeSource",
+      fc: "FCVolumeSource",
+      flexVolume: "FlexPersistentVolumeSource",
+      flocker: "FlockerVolumeSource",
+      gcePersistentDisk: "GCEPersistentDiskVolumeSource",
+      glusterfs: "GlusterfsPersistentVolumeSource",
+      hostPath: "HostPathVolumeSource",
+      iscsi: "ISCSIPersistentVolumeSource",
+      local: "LocalVolumeSource",
+      mountOptions: "[]string",
+      nfs: "NFSVolumeSource",
+      nodeAffinity: "VolumeNodeAffinity",
+      persistentVolumeReclaimPolicy: "string",
+      photonPersistentDisk: "PhotonPersistentDiskVolumeSource",
+      portworxVolume: "PortworxVolumeSource",
+      quobyte: "QuobyteVolumeSource",
+      rbd: "RBDPersistentVolumeSource",
+      scaleIO: "ScaleIOPersistentVolumeSource",
+      storageClassName: "string",
+      storageos: "StorageOSPersistentVolumeSource",
+      volumeAttributesClassName: "string",
+      volumeMode: "string",
+      vsphereVolume: "VsphereVirtualDiskVolumeSource",
+    },
+    required: [],
+  },
+  PersistentVolumeStatus: {
+    fields: {
+      lastPhaseTransitionTime: "time",
+      message: "string",
+      phase: "string",
+      reason: "string",
+    },
+    required: [],
   },
   PhotonPersistentDiskVolumeSource: {
     fields: {
@@ -738,6 +1734,37 @@ export const K8S_TYPES: Readonly<
     },
     required: ["status", "type"],
   },
+  PodDisruptionBudget: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "PodDisruptionBudgetSpec",
+      status: "PodDisruptionBudgetStatus",
+    },
+    required: [],
+  },
+  PodDisruptionBudgetSpec: {
+    fields: {
+      maxUnavailable: "int-or-string",
+      minAvailable: "int-or-string",
+      selector: "LabelSelector",
+      unhealthyPodEvictionPolicy: "string",
+    },
+    required: [],
+  },
+  PodDisruptionBudgetStatus: {
+    fields: {
+      conditions: "[]Condition",
+      currentHealthy: "integer",
+      desiredHealthy: "integer",
+      disruptedPods: "{}time",
+      disruptionsAllowed: "integer",
+      expectedPods: "integer",
+      observedGeneration: "integer",
+    },
+    required: [],
+  },
   PodDNSConfig: {
     fields: {
       nameservers: "[]string",
@@ -759,6 +1786,35 @@ export const K8S_TYPES: Readonly<
       resourceClaimName: "string",
     },
     required: ["requestMappings", "resourceClaimName"],
+  },
+  PodFailurePolicy: {
+    fields: {
+      rules: "[]PodFailurePolicyRule",
+    },
+    required: ["rules"],
+  },
+  PodFailurePolicyOnExitCodesRequirement: {
+    fields: {
+      containerName: "string",
+      operator: "string",
+      values: "[]integer",
+    },
+    required: ["operator", "values"],
+  },
+  PodFailurePolicyOnPodConditionsPattern: {
+    fields: {
+      status: "string",
+      type: "string",
+    },
+    required: ["type"],
+  },
+  PodFailurePolicyRule: {
+    fields: {
+      action: "string",
+      onExitCodes: "PodFailurePolicyOnExitCodesRequirement",
+      onPodConditions: "[]PodFailurePolicyOnPodConditionsPattern",
+    },
+    required: ["action"],
   },
   PodIP: {
     fields: {
@@ -896,6 +1952,40 @@ export const K8S_TYPES: Readonly<
     },
     required: [],
   },
+  PodTemplate: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      template: "PodTemplateSpec",
+    },
+    required: [],
+  },
+  PodTemplateSpec: {
+    fields: {
+      metadata: "ObjectMeta",
+      spec: "PodSpec",
+    },
+    required: [],
+  },
+  PolicyRule: {
+    fields: {
+      apiGroups: "[]string",
+      nonResourceURLs: "[]string",
+      resourceNames: "[]string",
+      resources: "[]string",
+      verbs: "[]string",
+    },
+    required: ["verbs"],
+  },
+  PortStatus: {
+    fields: {
+      error: "string",
+      port: "integer",
+      protocol: "string",
+    },
+    required: ["port", "protocol"],
+  },
   PortworxVolumeSource: {
     fields: {
       fsType: "string",
@@ -910,6 +2000,18 @@ export const K8S_TYPES: Readonly<
       weight: "integer",
     },
     required: ["preference", "weight"],
+  },
+  PriorityClass: {
+    fields: {
+      apiVersion: "string",
+      description: "string",
+      globalDefault: "boolean",
+      kind: "string",
+      metadata: "ObjectMeta",
+      preemptionPolicy: "string",
+      value: "integer",
+    },
+    required: [],
   },
   Probe: {
     fields: {
@@ -944,6 +2046,28 @@ export const K8S_TYPES: Readonly<
     },
     required: ["registry", "volume"],
   },
+  RbacV1Subject: {
+    fields: {
+      apiGroup: "string",
+      kind: "string",
+      name: "string",
+      namespace: "string",
+    },
+    required: ["kind", "name"],
+  },
+  RBDPersistentVolumeSource: {
+    fields: {
+      fsType: "string",
+      image: "string",
+      keyring: "string",
+      monitors: "[]string",
+      pool: "string",
+      readOnly: "boolean",
+      secretRef: "SecretReference",
+      user: "string",
+    },
+    required: ["image", "monitors"],
+  },
   RBDVolumeSource: {
     fields: {
       fsType: "string",
@@ -956,6 +2080,87 @@ export const K8S_TYPES: Readonly<
       user: "string",
     },
     required: ["image", "monitors"],
+  },
+  ReplicaSet: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "ReplicaSetSpec",
+      status: "ReplicaSetStatus",
+    },
+    required: [],
+  },
+  ReplicaSetCondition: {
+    fields: {
+      lastTransitionTime: "time",
+      message: "string",
+      reason: "string",
+      status: "string",
+      type: "string",
+    },
+    required: ["status", "type"],
+  },
+  ReplicaSetSpec: {
+    fields: {
+      minReadySeconds: "integer",
+      replicas: "integer",
+      selector: "LabelSelector",
+      template: "PodTemplateSpec",
+    },
+    required: ["selector"],
+  },
+  ReplicaSetStatus: {
+    fields: {
+      availableReplicas: "integer",
+      conditions: "[]ReplicaSetCondition",
+      fullyLabeledReplicas: "integer",
+      observedGeneration: "integer",
+      readyReplicas: "integer",
+      replicas: "integer",
+      terminatingReplicas: "integer",
+    },
+    required: ["replicas"],
+  },
+  ReplicationController: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "ReplicationControllerSpec",
+      status: "ReplicationControllerStatus",
+    },
+    required: [],
+  },
+  ReplicationControllerCondition: {
+    fields: {
+      lastTransitionTime: "time",
+      message: "string",
+      reason: "string",
+      status: "string",
+      type: "string",
+    },
+    required: ["status", "type"],
+  },
+  ReplicationControllerSpec: {
+    fields: {
+      minReadySeconds: "integer",
+      replicas: "integer",
+      selector: "{}string",
+      template: "PodTemplateSpec",
+    },
+    required: [],
+  },
+  ReplicationControllerStatus: {
+    fields: {
+      availableReplicas: "integer",
+      conditions: "[]ReplicationControllerCondition",
+      fullyLabeledReplicas: "integer",
+      observedGeneration: "integer",
+      readyReplicas: "integer",
+      replicas: "integer",
+    },
+    required: ["replicas"],
   },
   ResourceClaim: {
     fields: {
@@ -980,6 +2185,31 @@ export const K8S_TYPES: Readonly<
     },
     required: ["resourceID"],
   },
+  ResourceQuota: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "ResourceQuotaSpec",
+      status: "ResourceQuotaStatus",
+    },
+    required: [],
+  },
+  ResourceQuotaSpec: {
+    fields: {
+      hard: "{}quantity",
+      scopeSelector: "ScopeSelector",
+      scopes: "[]string",
+    },
+    required: [],
+  },
+  ResourceQuotaStatus: {
+    fields: {
+      hard: "{}quantity",
+      used: "{}quantity",
+    },
+    required: [],
+  },
   ResourceRequirements: {
     fields: {
       claims: "[]ResourceClaim",
@@ -994,6 +2224,69 @@ export const K8S_TYPES: Readonly<
       resources: "[]ResourceHealth",
     },
     required: ["name"],
+  },
+  Role: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      rules: "[]PolicyRule",
+    },
+    required: [],
+  },
+  RoleBinding: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      roleRef: "RoleRef",
+      subjects: "[]RbacV1Subject",
+    },
+    required: ["roleRef"],
+  },
+  RoleRef: {
+    fields: {
+      apiGroup: "string",
+      kind: "string",
+      name: "string",
+    },
+    required: ["kind", "name"],
+  },
+  RollingUpdateDaemonSet: {
+    fields: {
+      maxSurge: "int-or-string",
+      maxUnavailable: "int-or-string",
+    },
+    required: [],
+  },
+  RollingUpdateDeployment: {
+    fields: {
+      maxSurge: "int-or-string",
+      maxUnavailable: "int-or-string",
+    },
+    required: [],
+  },
+  RollingUpdateStatefulSetStrategy: {
+    fields: {
+      maxUnavailable: "int-or-string",
+      partition: "integer",
+    },
+    required: [],
+  },
+  ScaleIOPersistentVolumeSource: {
+    fields: {
+      fsType: "string",
+      gateway: "string",
+      protectionDomain: "string",
+      readOnly: "boolean",
+      secretRef: "SecretReference",
+      sslEnabled: "boolean",
+      storageMode: "string",
+      storagePool: "string",
+      system: "string",
+      volumeName: "string",
+    },
+    required: ["gateway", "secretRef", "system"],
   },
   ScaleIOVolumeSource: {
     fields: {
@@ -1010,12 +2303,38 @@ export const K8S_TYPES: Readonly<
     },
     required: ["gateway", "secretRef", "system"],
   },
+  ScopedResourceSelectorRequirement: {
+    fields: {
+      operator: "string",
+      scopeName: "string",
+      values: "[]string",
+    },
+    required: ["operator", "scopeName"],
+  },
+  ScopeSelector: {
+    fields: {
+      matchExpressions: "[]ScopedResourceSelectorRequirement",
+    },
+    required: [],
+  },
   SeccompProfile: {
     fields: {
       localhostProfile: "string",
       type: "string",
     },
     required: ["type"],
+  },
+  Secret: {
+    fields: {
+      apiVersion: "string",
+      data: "{}string",
+      immutable: "boolean",
+      kind: "string",
+      metadata: "ObjectMeta",
+      stringData: "{}string",
+      type: "string",
+    },
+    required: [],
   },
   SecretEnvSource: {
     fields: {
@@ -1037,6 +2356,13 @@ export const K8S_TYPES: Readonly<
       items: "[]KeyToPath",
       name: "string",
       optional: "boolean",
+    },
+    required: [],
+  },
+  SecretReference: {
+    fields: {
+      name: "string",
+      namespace: "string",
     },
     required: [],
   },
@@ -1066,12 +2392,39 @@ export const K8S_TYPES: Readonly<
     },
     required: [],
   },
+  SelectableField: {
+    fields: {
+      jsonPath: "string",
+    },
+    required: ["jsonPath"],
+  },
   SELinuxOptions: {
     fields: {
       level: "string",
       role: "string",
       type: "string",
       user: "string",
+    },
+    required: [],
+  },
+  Service: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "ServiceSpec",
+      status: "ServiceStatus",
+    },
+    required: [],
+  },
+  ServiceAccount: {
+    fields: {
+      apiVersion: "string",
+      automountServiceAccountToken: "boolean",
+      imagePullSecrets: "[]LocalObjectReference",
+      kind: "string",
+      metadata: "ObjectMeta",
+      secrets: "[]ObjectReference",
     },
     required: [],
   },
@@ -1083,11 +2436,163 @@ export const K8S_TYPES: Readonly<
     },
     required: ["path"],
   },
+  ServiceBackendPort: {
+    fields: {
+      name: "string",
+      number: "integer",
+    },
+    required: [],
+  },
+  ServicePort: {
+    fields: {
+      appProtocol: "string",
+      name: "string",
+      nodePort: "integer",
+      port: "integer",
+      protocol: "string",
+      targetPort: "int-or-string",
+    },
+    required: ["port"],
+  },
+  ServiceSpec: {
+    fields: {
+      allocateLoadBalancerNodePorts: "boolean",
+      clusterIP: "string",
+      clusterIPs: "[]string",
+      externalIPs: "[]string",
+      externalName: "string",
+      externalTrafficPolicy: "string",
+      healthCheckNodePort: "integer",
+      internalTrafficPolicy: "string",
+      ipFamilies: "[]string",
+      ipFamilyPolicy: "string",
+      loadBalancerClass: "string",
+      loadBalancerIP: "string",
+      loadBalancerSourceRanges: "[]string",
+      ports: "[]ServicePort",
+      publishNotReadyAddresses: "boolean",
+      selector: "{}string",
+      sessionAffinity: "string",
+      sessionAffinityConfig: "SessionAffinityConfig",
+      trafficDistribution: "string",
+      type: "string",
+    },
+    required: [],
+  },
+  ServiceStatus: {
+    fields: {
+      conditions: "[]Condition",
+      loadBalancer: "LoadBalancerStatus",
+    },
+    required: [],
+  },
+  SessionAffinityConfig: {
+    fields: {
+      clientIP: "ClientIPConfig",
+    },
+    required: [],
+  },
   SleepAction: {
     fields: {
       seconds: "integer",
     },
     required: ["seconds"],
+  },
+  StatefulSet: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "StatefulSetSpec",
+      status: "StatefulSetStatus",
+    },
+    required: [],
+  },
+  StatefulSetCondition: {
+    fields: {
+      lastTransitionTime: "time",
+      message: "string",
+      reason: "string",
+      status: "string",
+      type: "string",
+    },
+    required: ["status", "type"],
+  },
+  StatefulSetOrdinals: {
+    fields: {
+      start: "integer",
+    },
+    required: [],
+  },
+  StatefulSetPersistentVolumeClaimRetentionPolicy: {
+    fields: {
+      whenDeleted: "string",
+      whenScaled: "string",
+    },
+    required: [],
+  },
+  StatefulSetSpec: {
+    fields: {
+      minReadySeconds: "integer",
+      ordinals: "StatefulSetOrdinals",
+      persistentVolumeClaimRetentionPolicy: "StatefulSetPersistentVolumeClaimRetentionPolicy",
+      podManagementPolicy: "string",
+      replicas: "integer",
+      revisionHistoryLimit: "integer",
+      selector: "LabelSelector",
+      serviceName: "string",
+      template: "PodTemplateSpec",
+      updateStrategy: "StatefulSetUpdateStrategy",
+      volumeClaimTemplates: "[]PersistentVolumeClaim",
+    },
+    required: ["selector", "template"],
+  },
+  StatefulSetStatus: {
+    fields: {
+      availableReplicas: "integer",
+      collisionCount: "integer",
+      conditions: "[]StatefulSetCondition",
+      currentReplicas: "integer",
+      currentRevision: "string",
+      observedGeneration: "integer",
+      readyReplicas: "integer",
+      replicas: "integer",
+      updateRevision: "string",
+      updatedReplicas: "integer",
+    },
+    required: ["replicas"],
+  },
+  StatefulSetUpdateStrategy: {
+    fields: {
+      rollingUpdate: "RollingUpdateStatefulSetStrategy",
+      type: "string",
+    },
+    required: [],
+  },
+  StorageClass: {
+    fields: {
+      allowVolumeExpansion: "boolean",
+      allowedTopologies: "[]TopologySelectorTerm",
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      mountOptions: "[]string",
+      parameters: "{}string",
+      provisioner: "string",
+      reclaimPolicy: "string",
+      volumeBindingMode: "string",
+    },
+    required: ["provisioner"],
+  },
+  StorageOSPersistentVolumeSource: {
+    fields: {
+      fsType: "string",
+      readOnly: "boolean",
+      secretRef: "ObjectReference",
+      volumeName: "string",
+      volumeNamespace: "string",
+    },
+    required: [],
   },
   StorageOSVolumeSource: {
     fields: {
@@ -1096,6 +2601,19 @@ export const K8S_TYPES: Readonly<
       secretRef: "LocalObjectReference",
       volumeName: "string",
       volumeNamespace: "string",
+    },
+    required: [],
+  },
+  SuccessPolicy: {
+    fields: {
+      rules: "[]SuccessPolicyRule",
+    },
+    required: ["rules"],
+  },
+  SuccessPolicyRule: {
+    fields: {
+      succeededCount: "integer",
+      succeededIndexes: "string",
     },
     required: [],
   },
@@ -1120,6 +2638,19 @@ export const K8S_TYPES: Readonly<
       operator: "string",
       tolerationSeconds: "integer",
       value: "string",
+    },
+    required: [],
+  },
+  TopologySelectorLabelRequirement: {
+    fields: {
+      key: "string",
+      values: "[]string",
+    },
+    required: ["key", "values"],
+  },
+  TopologySelectorTerm: {
+    fields: {
+      matchLabelExpressions: "[]TopologySelectorLabelRequirement",
     },
     required: [],
   },
@@ -1152,6 +2683,217 @@ export const K8S_TYPES: Readonly<
       namespace: "string",
     },
     required: ["kind", "name"],
+  },
+  UncountedTerminatedPods: {
+    fields: {
+      failed: "[]string",
+      succeeded: "[]string",
+    },
+    required: [],
+  },
+  V2ContainerResourceMetricSource: {
+    fields: {
+      container: "string",
+      name: "string",
+      target: "V2MetricTarget",
+    },
+    required: ["container", "name", "target"],
+  },
+  V2ContainerResourceMetricStatus: {
+    fields: {
+      container: "string",
+      current: "V2MetricValueStatus",
+      name: "string",
+    },
+    required: ["container", "current", "name"],
+  },
+  V2CrossVersionObjectReference: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      name: "string",
+    },
+    required: ["kind", "name"],
+  },
+  V2ExternalMetricSource: {
+    fields: {
+      metric: "V2MetricIdentifier",
+      target: "V2MetricTarget",
+    },
+    required: ["metric", "target"],
+  },
+  V2ExternalMetricStatus: {
+    fields: {
+      current: "V2MetricValueStatus",
+      metric: "V2MetricIdentifier",
+    },
+    required: ["current", "metric"],
+  },
+  V2HorizontalPodAutoscaler: {
+    fields: {
+      apiVersion: "string",
+      kind: "string",
+      metadata: "ObjectMeta",
+      spec: "V2HorizontalPodAutoscalerSpec",
+      status: "V2HorizontalPodAutoscalerStatus",
+    },
+    required: ["spec"],
+  },
+  V2HorizontalPodAutoscalerBehavior: {
+    fields: {
+      scaleDown: "V2HPAScalingRules",
+      scaleUp: "V2HPAScalingRules",
+    },
+    required: [],
+  },
+  V2HorizontalPodAutoscalerCondition: {
+    fields: {
+      lastTransitionTime: "time",
+      message: "string",
+      reason: "string",
+      status: "string",
+      type: "string",
+    },
+    required: ["status", "type"],
+  },
+  V2HorizontalPodAutoscalerSpec: {
+    fields: {
+      behavior: "V2HorizontalPodAutoscalerBehavior",
+      maxReplicas: "integer",
+      metrics: "[]V2MetricSpec",
+      minReplicas: "integer",
+      scaleTargetRef: "V2CrossVersionObjectReference",
+    },
+    required: ["maxReplicas", "scaleTargetRef"],
+  },
+  V2HorizontalPodAutoscalerStatus: {
+    fields: {
+      conditions: "[]V2HorizontalPodAutoscalerCondition",
+      currentMetrics: "[]V2MetricStatus",
+      currentReplicas: "integer",
+      desiredReplicas: "integer",
+      lastScaleTime: "time",
+      observedGeneration: "integer",
+    },
+    required: ["desiredReplicas"],
+  },
+  V2HPAScalingPolicy: {
+    fields: {
+      periodSeconds: "integer",
+      type: "string",
+      value: "integer",
+    },
+    required: ["periodSeconds", "type", "value"],
+  },
+  V2HPAScalingRules: {
+    fields: {
+      policies: "[]V2HPAScalingPolicy",
+      selectPolicy: "string",
+      stabilizationWindowSeconds: "integer",
+      tolerance: "string",
+    },
+    required: [],
+  },
+  V2MetricIdentifier: {
+    fields: {
+      name: "string",
+      selector: "LabelSelector",
+    },
+    required: ["name"],
+  },
+  V2MetricSpec: {
+    fields: {
+      containerResource: "V2ContainerResourceMetricSource",
+      external: "V2ExternalMetricSource",
+      object: "V2ObjectMetricSource",
+      pods: "V2PodsMetricSource",
+      resource: "V2ResourceMetricSource",
+      type: "string",
+    },
+    required: ["type"],
+  },
+  V2MetricStatus: {
+    fields: {
+      containerResource: "V2ContainerResourceMetricStatus",
+      external: "V2ExternalMetricStatus",
+      object: "V2ObjectMetricStatus",
+      pods: "V2PodsMetricStatus",
+      resource: "V2ResourceMetricStatus",
+      type: "string",
+    },
+    required: ["type"],
+  },
+  V2MetricTarget: {
+    fields: {
+      averageUtilization: "integer",
+      averageValue: "string",
+      type: "string",
+      value: "string",
+    },
+    required: ["type"],
+  },
+  V2MetricValueStatus: {
+    fields: {
+      averageUtilization: "integer",
+      averageValue: "string",
+      value: "string",
+    },
+    required: [],
+  },
+  V2ObjectMetricSource: {
+    fields: {
+      describedObject: "V2CrossVersionObjectReference",
+      metric: "V2MetricIdentifier",
+      target: "V2MetricTarget",
+    },
+    required: ["describedObject", "metric", "target"],
+  },
+  V2ObjectMetricStatus: {
+    fields: {
+      current: "V2MetricValueStatus",
+      describedObject: "V2CrossVersionObjectReference",
+      metric: "V2MetricIdentifier",
+    },
+    required: ["current", "describedObject", "metric"],
+  },
+  V2PodsMetricSource: {
+    fields: {
+      metric: "V2MetricIdentifier",
+      target: "V2MetricTarget",
+    },
+    required: ["metric", "target"],
+  },
+  V2PodsMetricStatus: {
+    fields: {
+      current: "V2MetricValueStatus",
+      metric: "V2MetricIdentifier",
+    },
+    required: ["current", "metric"],
+  },
+  V2ResourceMetricSource: {
+    fields: {
+      name: "string",
+      target: "V2MetricTarget",
+    },
+    required: ["name", "target"],
+  },
+  V2ResourceMetricStatus: {
+    fields: {
+      current: "V2MetricValueStatus",
+      name: "string",
+    },
+    required: ["current", "name"],
+  },
+  ValidationRule: {
+    fields: {
+      fieldPath: "string",
+      message: "string",
+      messageExpression: "string",
+      optionalOldSelf: "boolean",
+      reason: "string",
+      rule: "string",
+    },
+    required: ["rule"],
   },
   Volume: {
     fields: {
@@ -1218,6 +2960,12 @@ export const K8S_TYPES: Readonly<
     },
     required: ["mountPath", "name"],
   },
+  VolumeNodeAffinity: {
+    fields: {
+      required: "NodeSelector",
+    },
+    required: [],
+  },
   VolumeProjection: {
     fields: {
       clusterTrustBundle: "ClusterTrustBundleProjection",
@@ -1251,6 +2999,13 @@ export const K8S_TYPES: Readonly<
     },
     required: ["volumePath"],
   },
+  WebhookConversion: {
+    fields: {
+      clientConfig: "ApiextensionsV1WebhookClientConfig",
+      conversionReviewVersions: "[]string",
+    },
+    required: ["conversionReviewVersions"],
+  },
   WeightedPodAffinityTerm: {
     fields: {
       podAffinityTerm: "PodAffinityTerm",
@@ -1267,4 +3022,41 @@ export const K8S_TYPES: Readonly<
     },
     required: [],
   },
+};
+
+/** The type of each kind kplay validates, keyed `apiVersion kind`. */
+export const K8S_ROOTS: Readonly<Record<string, string>> = {
+  "v1 Pod": "Pod",
+  "v1 ConfigMap": "ConfigMap",
+  "v1 Secret": "Secret",
+  "v1 PersistentVolumeClaim": "PersistentVolumeClaim",
+  "v1 Service": "Service",
+  "v1 ReplicationController": "ReplicationController",
+  "apps/v1 Deployment": "Deployment",
+  "apps/v1 ReplicaSet": "ReplicaSet",
+  "apps/v1 StatefulSet": "StatefulSet",
+  "apps/v1 DaemonSet": "DaemonSet",
+  "batch/v1 Job": "Job",
+  "batch/v1 CronJob": "CronJob",
+  "v1 Namespace": "Namespace",
+  "v1 ServiceAccount": "ServiceAccount",
+  "v1 Endpoints": "Endpoints",
+  "v1 LimitRange": "LimitRange",
+  "v1 ResourceQuota": "ResourceQuota",
+  "v1 PersistentVolume": "PersistentVolume",
+  "v1 PodTemplate": "PodTemplate",
+  "rbac.authorization.k8s.io/v1 Role": "Role",
+  "rbac.authorization.k8s.io/v1 RoleBinding": "RoleBinding",
+  "rbac.authorization.k8s.io/v1 ClusterRole": "ClusterRole",
+  "rbac.authorization.k8s.io/v1 ClusterRoleBinding": "ClusterRoleBinding",
+  "policy/v1 PodDisruptionBudget": "PodDisruptionBudget",
+  "autoscaling/v1 HorizontalPodAutoscaler": "HorizontalPodAutoscaler",
+  "autoscaling/v2 HorizontalPodAutoscaler": "V2HorizontalPodAutoscaler",
+  "networking.k8s.io/v1 NetworkPolicy": "NetworkPolicy",
+  "networking.k8s.io/v1 Ingress": "Ingress",
+  "networking.k8s.io/v1 IngressClass": "IngressClass",
+  "scheduling.k8s.io/v1 PriorityClass": "PriorityClass",
+  "storage.k8s.io/v1 StorageClass": "StorageClass",
+  "apiextensions.k8s.io/v1 CustomResourceDefinition": "CustomResourceDefinition",
+  "apiregistration.k8s.io/v1 APIService": "APIService",
 };
