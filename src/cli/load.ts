@@ -2,6 +2,7 @@ import { type Diagnostic, hasErrors } from "../diagnostics/diagnostic.ts";
 import { renderDiagnostics } from "../diagnostics/render.ts";
 import { loadManifests } from "../manifest/index.ts";
 import type { PodDocument } from "../manifest/model.ts";
+import type { KubeObject } from "../manifest/objects.ts";
 import { checkPlannable } from "../plan/index.ts";
 import { type InputOptions, readInputs } from "./inputs.ts";
 import type { CliIo } from "./io.ts";
@@ -24,9 +25,22 @@ export async function checkInputs(
 ): Promise<Checked> {
   const result = loadManifests(await readInputs(io, files, options), { strict });
   // The planner's refusals of the valid pods are reported too, so one run shows every problem.
-  const refusals = checkPlannable(result.validPods);
+  const refusals = [...checkPlannable(result.validPods), ...notPlayedYet(result.validObjects)];
   const diagnostics = [...result.diagnostics, ...refusals];
   return { pods: refusals.length > 0 ? [] : result.pods, diagnostics, texts: result.texts };
+}
+
+/** Workloads and data kinds validate; until the planner plays them they are refused. */
+function notPlayedYet(objects: readonly KubeObject[]): Diagnostic[] {
+  return objects.map((o) => {
+    const span = o.source.locate(["kind"]);
+    return {
+      code: "unsupported-kind",
+      severity: "error",
+      message: `kind "${o.kind}" is valid but kplay does not play it yet`,
+      ...(span ? { span } : {}),
+    };
+  });
 }
 
 /** The outcome of reading and validating the command's files. */

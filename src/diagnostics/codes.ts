@@ -46,6 +46,12 @@ export const DIAGNOSTIC_CODES = {
   "name-collision": "two pods' containers would get the same Podman name",
   "bad-quantity": "a resource quantity does not parse",
   "request-exceeds-limit": "a resource request is more than its limit",
+  "bad-selector": "a workload's selector is empty or does not select its template's labels",
+  "bad-workload":
+    "a workload setting the API server refuses (counts, strategies, restart policy, schedule)",
+  "bad-base64": "a Secret's data or a ConfigMap's binaryData value is not base64",
+  "bad-secret": "a Secret lacks the keys its type requires, or one is malformed",
+  "object-too-large": "a ConfigMap's or Secret's data is over 1 MiB",
   // Planner refusals (src/plan/checks.ts): valid Kubernetes that kplay will not run as written
   "unsafe-sub-path": "a subPath is absolute or climbs out of its volume with ..",
   "run-as-root": "runAsNonRoot is set and the container would run as UID 0",

@@ -21,13 +21,17 @@ import { suggest } from "./suggest.ts";
 import { reportSupport, supportOf } from "./support.ts";
 import { checkScalar, mismatch } from "./value-types.ts";
 
-/** Checks a Pod object's fields; adds the path of each value found wrong to `reported`. */
+/**
+ * Checks an object's fields against its Kubernetes type (`Pod`, `Deployment`, ...); adds the
+ * path of each value found wrong to `reported`.
+ */
 export function checkFields(
   ctx: ObjectContext,
-  pod: Record<string, unknown>,
+  object: Record<string, unknown>,
   reported: Set<string>,
+  type = "Pod",
 ): void {
-  walk(ctx, "Pod", pod, [], reported, false);
+  walk(ctx, type, object, [], reported, false);
 }
 
 function walk(

@@ -11,15 +11,19 @@ import { type ObjectContext, spanAt } from "./context.ts";
 import { decodeSource } from "./decode.ts";
 import type { PodDocument } from "./model.ts";
 import { checkObject } from "./object.ts";
+import type { KubeObject } from "./objects.ts";
 import { parseYaml } from "./parse.ts";
 import { toPlainValue } from "./plain.ts";
 import { redactSecrets } from "./redact.ts";
 import type { SourceFile } from "./source.ts";
+import { toObject } from "./to-object.ts";
 
 /** Options of `loadManifests`. */
 export interface LoadOptions {
   /** Turn warnings (ignored fields, …) into errors. */
   readonly strict?: boolean;
+  /** The namespace of objects that name none (`-n`); `default` unless set. */
+  readonly namespace?: string;
 }
 
 /** What `loadManifests` returns: Pods, every diagnostic, and the texts to render them with. */
@@ -28,6 +32,10 @@ export interface LoadResult {
   readonly pods: PodDocument[];
   /** The Pods that are valid themselves, even when other documents have errors. */
   readonly validPods: PodDocument[];
+  /** Valid workloads, ConfigMaps, Secrets and claims, in input order. Empty if any error. */
+  readonly objects: KubeObject[];
+  /** The objects that are valid themselves, even when other documents have errors. */
+  readonly validObjects: KubeObject[];
   /** Every problem found across all files and documents, in input order. */
   readonly diagnostics: Diagnostic[];
   /** Decoded text per file name, so diagnostics can be rendered with a source frame. */
@@ -37,9 +45,11 @@ export interface LoadResult {
 /** Loads, parses and validates every document of every file; never throws for bad input. */
 export function loadManifests(files: readonly SourceFile[], options: LoadOptions = {}): LoadResult {
   const pods: PodDocument[] = [];
+  const objects: KubeObject[] = [];
+  const defaultNamespace = options.namespace ?? "default";
   let diagnostics: Diagnostic[] = [];
   const texts = new Map<string, string>();
-  let objects = 0;
+  let documents = 0;
   for (const file of files) {
     const decoded = decodeSource(file);
     if (!decoded.ok) {
@@ -52,7 +62,7 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
     diagnostics.push(...parsed.diagnostics);
     parsed.documents.forEach((doc, documentIndex) => {
       if (isEmpty(doc)) return;
-      objects++;
+      documents++;
       if (parsed.broken.has(documentIndex)) return;
       const ctx: ObjectContext = {
         file: file.name,
@@ -67,15 +77,29 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
       for (const found of checkObject(ctx, value.value)) {
         const at: ObjectContext = { ...ctx, prefix: found.prefix };
         const locate: PodDocument["locate"] = (path) => spanAt(at, path);
-        pods.push({ pod: found.pod, file: file.name, dir: file.dir, documentIndex, locate });
+        const source = { file: file.name, dir: file.dir, documentIndex, locate };
+        if (found.kind === "Pod") {
+          const namespace = found.pod.metadata.namespace ?? defaultNamespace;
+          pods.push({ pod: found.pod, namespace, ...source });
+        } else {
+          objects.push(toObject(found, defaultNamespace, source));
+        }
       }
     });
     sortBySpan(diagnostics, first);
   }
-  if (objects === 0 && diagnostics.length === 0) diagnostics.push(noObjects(files));
+  if (documents === 0 && diagnostics.length === 0) diagnostics.push(noObjects(files));
   if (!hasErrors(diagnostics)) diagnostics.push(...checkAcrossPods(pods));
   if (options.strict === true) diagnostics = strictify(diagnostics);
-  return { pods: hasErrors(diagnostics) ? [] : pods, validPods: pods, diagnostics, texts };
+  const failed = hasErrors(diagnostics);
+  return {
+    pods: failed ? [] : pods,
+    validPods: pods,
+    objects: failed ? [] : objects,
+    validObjects: objects,
+    diagnostics,
+    texts,
+  };
 }
 
 /**

@@ -37,3 +37,9 @@ export const MAX_DOCUMENTS = 1000;
 
 /** Kubernetes' limit on the total size of a pod's annotations (keys plus values), in bytes. */
 export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
+/**
+ * Kubernetes' limit on a ConfigMap's or a Secret's data (all keys together), in bytes: the
+ * API server refuses larger ones (etcd's value size).
+ */
+export const MAX_OBJECT_DATA_BYTES = 1024 * 1024;

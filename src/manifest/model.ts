@@ -234,6 +234,8 @@ export interface Pod {
 /** A validated Pod and where it came from. */
 export interface PodDocument {
   readonly pod: Pod;
+  /** The pod's namespace: its own, else the command's default (`default` unless `-n`). */
+  readonly namespace: string;
   /** The file name as shown in diagnostics. */
   readonly file: string;
   /** The folder relative hostPaths resolve against (absolute). */

@@ -1,21 +1,33 @@
 /**
- * One Kubernetes object: decide by kind what to do with it, flatten Lists, and hand Pods to
- * the Pod checks. Returns the Pods found, each with the path prefix locating it in its document.
+ * One Kubernetes object: decide by kind what to do with it, flatten Lists, and hand each kind
+ * to its checks. Returns what was found, each with the path prefix locating it in its
+ * document (`["items", 3]` inside a List).
  */
+
+import type { CheckedData } from "./config.ts";
+import { checkData } from "./config.ts";
 import { describe, type ObjectContext, quote, report, reportMissing } from "./context.ts";
-import { classifyKind, KNOWN_KINDS } from "./kinds.ts";
+import { checkFields } from "./fields.ts";
+import { classifyKind, KNOWN_KINDS, type WorkloadKind } from "./kinds.ts";
 import type { FieldPath, Pod } from "./model.ts";
+import type { ObjectMeta, WorkloadSpecs } from "./objects.ts";
 import { checkPod } from "./pod.ts";
 import { suggest } from "./suggest.ts";
+import { checkWorkload } from "./workload.ts";
 
-/** A Pod found in a document, and where in the document it is. */
-export interface FoundPod {
-  readonly pod: Pod;
-  readonly prefix: FieldPath;
-}
+/** What one object turned out to be, once checked without error. */
+export type Found =
+  | { readonly kind: "Pod"; readonly pod: Pod; readonly prefix: FieldPath }
+  | {
+      readonly kind: WorkloadKind;
+      readonly metadata: ObjectMeta;
+      readonly spec: WorkloadSpecs[WorkloadKind];
+      readonly prefix: FieldPath;
+    }
+  | (CheckedData & { readonly prefix: FieldPath });
 
-/** Checks one object (a whole document, or a List item) and returns the Pods it holds. */
-export function checkObject(ctx: ObjectContext, value: unknown, depth = 0): FoundPod[] {
+/** Checks one object (a whole document, or a List item) and returns what it holds. */
+export function checkObject(ctx: ObjectContext, value: unknown, depth = 0): Found[] {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     report(
       ctx,
@@ -28,7 +40,7 @@ export function checkObject(ctx: ObjectContext, value: unknown, depth = 0): Foun
   }
   const object = value as Record<string, unknown>;
   const { apiVersion, kind } = object;
-  if (kind === undefined && apiVersion === undefined && "services" in object) {
+  if (kind === undefined && apiVersion === undefined && Object.hasOwn(object, "services")) {
     const hint =
       "kplay reads Kubernetes YAML; a compose file can be converted with a tool such as kompose";
     report(
@@ -61,13 +73,22 @@ export function checkObject(ctx: ObjectContext, value: unknown, depth = 0): Foun
   }
   const verdict = classifyKind(apiVersion, kind);
   switch (verdict.action) {
-    case "play": {
+    case "pod": {
       const pod = checkPod(ctx, object);
-      return pod === undefined ? [] : [{ pod, prefix: ctx.prefix }];
+      return pod === undefined ? [] : [{ kind: "Pod", pod, prefix: ctx.prefix }];
     }
-    case "flatten":
+    case "workload": {
+      const typed = checkWorkload(ctx, verdict.kind, verdict.type, object);
+      return typed === undefined ? [] : [{ kind: verdict.kind, ...typed, prefix: ctx.prefix }];
+    }
+    case "data": {
+      const typed = checkData(ctx, verdict.kind, verdict.type, object);
+      return typed === undefined ? [] : [{ ...typed, prefix: ctx.prefix }];
+    }
+    case "list":
       return checkList(ctx, object, depth);
-    case "ignore":
+    case "service":
+      checkFields(ctx, object, new Set(), verdict.type);
       report(
         ctx,
         "ignored-kind",
@@ -76,16 +97,23 @@ export function checkObject(ctx: ObjectContext, value: unknown, depth = 0): Foun
         `kind ${quote(kind)} is ignored: kplay publishes ports through each container's hostPort`,
       );
       return [];
-    case "refuse":
+    case "cluster-only":
+      checkFields(ctx, object, new Set(), verdict.type);
       report(
         ctx,
-        "unsupported-kind",
-        "error",
+        "ignored-kind",
+        "warning",
         ["kind"],
-        `kind ${quote(kind)} is valid Kubernetes but kplay plays only Pods for now`,
-        kind === "PersistentVolumeClaim"
-          ? "a Pod's persistentVolumeClaim volume needs no claim object here: kplay creates a Podman volume of the claim's name; give kplay the Pods only"
-          : undefined,
+        `kind ${quote(kind)} is ignored: it configures a cluster, and one host running Podman has no use for it`,
+      );
+      return [];
+    case "custom-resource":
+      report(
+        ctx,
+        "ignored-kind",
+        "warning",
+        ["kind"],
+        `kind ${quote(kind)} of ${quote(apiVersion)} is ignored: it is a custom resource, which only its controller on a cluster acts on`,
       );
       return [];
     case "bad-api-version": {
@@ -115,7 +143,7 @@ export function checkObject(ctx: ObjectContext, value: unknown, depth = 0): Foun
   }
 }
 
-function checkList(ctx: ObjectContext, list: Record<string, unknown>, depth: number): FoundPod[] {
+function checkList(ctx: ObjectContext, list: Record<string, unknown>, depth: number): Found[] {
   const { items } = list;
   if (items === undefined || items === null) return [];
   if (!Array.isArray(items)) {

@@ -63,17 +63,23 @@ export function checkRules(
   );
 }
 
-function checkMetadata(
+/**
+ * The rules of any object's metadata: its name (`kind` says which name: "pod name"), its
+ * namespace, and the syntax and size of its labels and annotations.
+ */
+export function checkMetadata(
   ctx: ObjectContext,
   metadata: Record<string, unknown>,
   reported: ReadonlySet<string>,
+  kind = "pod",
+  nameCheck: (s: string) => string | undefined = checkDns1123Subdomain,
 ): void {
   checkName(
     ctx,
     ["metadata", "name"],
     metadata.name,
-    "pod name (a DNS-1123 subdomain)",
-    checkDns1123Subdomain,
+    `${kind} name (a ${nameCheck === checkDns1123Subdomain ? "DNS-1123 subdomain" : "DNS-1123 label"})`,
+    nameCheck,
     reported,
   );
   checkName(

@@ -231,39 +231,66 @@ const podSecurityContext = v.object({
   sysctls: opt(v.array(v.object({ name: str, value: str }))),
 });
 
+/** A map of the user's strings (labels, selectors), kept whole; see ownRecord. */
+export const StringMapSchema = stringMap;
+
+/**
+ * The metadata fields kplay reads on objects other than Pods: a name, or a `generateName`
+ * prefix for a fresh name each play (checked by checkObjectName), as `kubectl create` takes.
+ */
+export const ObjectMetaFields = {
+  name: opt(str),
+  generateName: opt(str),
+  namespace: opt(str),
+  labels: opt(stringMap),
+  annotations: opt(stringMap),
+};
+
+/** The metadata kplay reads of a Pod (and of every other object, less `uid`). */
+export const ObjectMetaSchema = v.object({
+  name: str,
+  namespace: opt(str),
+  uid: opt(str),
+  labels: opt(stringMap),
+  annotations: opt(stringMap),
+});
+
+/** The labels and annotations of a pod template (its name comes from its workload). */
+export const TemplateMetaSchema = v.object({
+  labels: opt(stringMap),
+  annotations: opt(stringMap),
+});
+
+/** A pod's spec, as a Pod has it and as every workload's template has it. */
+export const PodSpecSchema = v.object({
+  containers: v.array(container),
+  initContainers: opt(v.array(container)),
+  volumes: opt(v.array(volume)),
+  restartPolicy: opt(v.picklist(["Always", "OnFailure", "Never"])),
+  hostname: opt(str),
+  subdomain: opt(str),
+  hostNetwork: opt(bool),
+  hostPID: opt(bool),
+  hostIPC: opt(bool),
+  hostUsers: opt(bool),
+  shareProcessNamespace: opt(bool),
+  hostAliases: opt(v.array(v.object({ ip: str, hostnames: opt(strings) }))),
+  dnsPolicy: opt(v.picklist(["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"])),
+  dnsConfig: opt(
+    v.object({
+      nameservers: opt(strings),
+      searches: opt(strings),
+      options: opt(v.array(v.object({ name: str, value: opt(str) }))),
+    }),
+  ),
+  securityContext: opt(podSecurityContext),
+  terminationGracePeriodSeconds: opt(int),
+});
+
 /** The schema of a Pod kplay can play; its output type is model.ts's `Pod`. */
 export const PodSchema = v.object({
   apiVersion: v.literal("v1"),
   kind: v.literal("Pod"),
-  metadata: v.object({
-    name: str,
-    namespace: opt(str),
-    uid: opt(str),
-    labels: opt(stringMap),
-    annotations: opt(stringMap),
-  }),
-  spec: v.object({
-    containers: v.array(container),
-    initContainers: opt(v.array(container)),
-    volumes: opt(v.array(volume)),
-    restartPolicy: opt(v.picklist(["Always", "OnFailure", "Never"])),
-    hostname: opt(str),
-    subdomain: opt(str),
-    hostNetwork: opt(bool),
-    hostPID: opt(bool),
-    hostIPC: opt(bool),
-    hostUsers: opt(bool),
-    shareProcessNamespace: opt(bool),
-    hostAliases: opt(v.array(v.object({ ip: str, hostnames: opt(strings) }))),
-    dnsPolicy: opt(v.picklist(["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"])),
-    dnsConfig: opt(
-      v.object({
-        nameservers: opt(strings),
-        searches: opt(strings),
-        options: opt(v.array(v.object({ name: str, value: opt(str) }))),
-      }),
-    ),
-    securityContext: opt(podSecurityContext),
-    terminationGracePeriodSeconds: opt(int),
-  }),
+  metadata: ObjectMetaSchema,
+  spec: PodSpecSchema,
 });

@@ -65,11 +65,14 @@ export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
   "Pod.status": I("it is written by the cluster, not read", "ignored", "high"),
 
   "ObjectMeta.name": S("supported", "high"),
-  "ObjectMeta.namespace": P("Podman has no namespaces", "ignored"),
+  "ObjectMeta.namespace": S("ignored"),
   "ObjectMeta.uid": S("ignored"),
   "ObjectMeta.labels": S("supported", "high"),
   "ObjectMeta.annotations": S("supported", "high"),
-  "ObjectMeta.generateName": U("kplay needs a fixed metadata.name"),
+  "ObjectMeta.generateName": P(
+    "a workload gets a fresh name each play, as with kubectl create; a Pod needs metadata.name",
+    "ignored",
+  ),
   "ObjectMeta.creationTimestamp": I(SERVER),
   "ObjectMeta.deletionTimestamp": I(SERVER),
   "ObjectMeta.deletionGracePeriodSeconds": I(SERVER),
@@ -297,6 +300,220 @@ export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
   "PersistentVolumeClaimVolumeSource.claimName": S("supported", "high"),
   "PersistentVolumeClaimVolumeSource.readOnly": S(),
 };
+
+/**
+ * The kinds besides Pod: workloads, their templates and strategies, and the data kinds. The
+ * types below their supported fields (ObjectMeta, PodSpec, LabelSelector, ...) are Pod's.
+ */
+export const SUPPORT_KINDS: Readonly<Record<string, SupportEntry>> = {
+  ...Object.fromEntries(
+    [
+      "Deployment",
+      "ReplicaSet",
+      "ReplicationController",
+      "StatefulSet",
+      "DaemonSet",
+      "Job",
+      "CronJob",
+      "PersistentVolumeClaim",
+    ].flatMap((kind) => [
+      [`${kind}.apiVersion`, S("supported", "high")],
+      [`${kind}.kind`, S("supported", "high")],
+      [`${kind}.metadata`, S("supported", "high")],
+      [
+        `${kind}.spec`,
+        S(
+          kind === "ReplicaSet" ||
+            kind === "ReplicationController" ||
+            kind === "StatefulSet" ||
+            kind === "CronJob"
+            ? "ignored"
+            : "partial",
+          "medium",
+        ),
+      ],
+      [`${kind}.status`, I("it is written by the cluster, not read", "ignored", "high")],
+    ]),
+  ),
+  "PodTemplateSpec.metadata": S("supported", "high"),
+  "PodTemplateSpec.spec": S("supported", "high"),
+  "JobTemplateSpec.metadata": S(),
+  "JobTemplateSpec.spec": S(),
+
+  "DeploymentSpec.replicas": P("podman kube play caps replicas at 1", "partial"),
+  "DeploymentSpec.selector": S(),
+  "DeploymentSpec.template": S("supported", "high"),
+  "DeploymentSpec.strategy": S("ignored"),
+  "DeploymentSpec.minReadySeconds": S("ignored"),
+  "DeploymentSpec.progressDeadlineSeconds": S("ignored"),
+  "DeploymentSpec.paused": S("ignored"),
+  "DeploymentSpec.revisionHistoryLimit": I("kplay keeps no old ReplicaSets to roll back to"),
+  "DeploymentStrategy.type": S("ignored"),
+  "DeploymentStrategy.rollingUpdate": S("ignored"),
+  "RollingUpdateDeployment.maxSurge": S("ignored"),
+  "RollingUpdateDeployment.maxUnavailable": S("ignored"),
+
+  "ReplicaSetSpec.replicas": S("ignored"),
+  "ReplicaSetSpec.selector": S("ignored"),
+  "ReplicaSetSpec.template": S("ignored"),
+  "ReplicaSetSpec.minReadySeconds": S("ignored"),
+  "ReplicationControllerSpec.replicas": S("ignored"),
+  "ReplicationControllerSpec.selector": S("ignored"),
+  "ReplicationControllerSpec.template": S("ignored"),
+  "ReplicationControllerSpec.minReadySeconds": S("ignored"),
+
+  "StatefulSetSpec.replicas": S("ignored"),
+  "StatefulSetSpec.selector": S("ignored"),
+  "StatefulSetSpec.serviceName": S("ignored"),
+  "StatefulSetSpec.template": S("ignored"),
+  "StatefulSetSpec.volumeClaimTemplates": S("ignored"),
+  "StatefulSetSpec.podManagementPolicy": S("ignored"),
+  "StatefulSetSpec.updateStrategy": S("ignored"),
+  "StatefulSetSpec.minReadySeconds": S("ignored"),
+  "StatefulSetSpec.ordinals": S("ignored"),
+  "StatefulSetSpec.revisionHistoryLimit": I("kplay keeps no old revisions to roll back to"),
+  "StatefulSetSpec.persistentVolumeClaimRetentionPolicy": I(
+    "claims are always retained, as the default Retain policy says; down --volumes removes them",
+  ),
+  "StatefulSetUpdateStrategy.type": S("ignored"),
+  "StatefulSetUpdateStrategy.rollingUpdate": S("ignored"),
+  "RollingUpdateStatefulSetStrategy.partition": S("ignored"),
+  "RollingUpdateStatefulSetStrategy.maxUnavailable": S("ignored"),
+  "StatefulSetOrdinals.start": S("ignored"),
+
+  "DaemonSetSpec.selector": S(),
+  "DaemonSetSpec.template": S("supported", "high"),
+  "DaemonSetSpec.updateStrategy": S("ignored"),
+  "DaemonSetSpec.minReadySeconds": S("ignored"),
+  "DaemonSetSpec.revisionHistoryLimit": I("kplay keeps no old revisions to roll back to"),
+  "DaemonSetUpdateStrategy.type": S("ignored"),
+  "DaemonSetUpdateStrategy.rollingUpdate": S("ignored"),
+  "RollingUpdateDaemonSet.maxSurge": S("ignored"),
+  "RollingUpdateDaemonSet.maxUnavailable": S("ignored"),
+
+  "JobSpec.template": S("supported", "high"),
+  "JobSpec.completions": S("ignored"),
+  "JobSpec.parallelism": S("ignored"),
+  "JobSpec.backoffLimit": S(),
+  "JobSpec.activeDeadlineSeconds": S("ignored"),
+  "JobSpec.ttlSecondsAfterFinished": S("ignored"),
+  "JobSpec.completionMode": S("ignored"),
+  "JobSpec.suspend": S("ignored"),
+  "JobSpec.selector": I("kplay finds a Job's pods by its own labels"),
+  "JobSpec.manualSelector": I("kplay finds a Job's pods by its own labels"),
+  "JobSpec.podFailurePolicy": U("not translated yet: every failure counts against backoffLimit"),
+  "JobSpec.successPolicy": U("not translated yet: a Job succeeds when all completions do"),
+  "JobSpec.backoffLimitPerIndex": U("not translated yet"),
+  "JobSpec.maxFailedIndexes": U("not translated yet"),
+  "JobSpec.podReplacementPolicy": I("a failed pod is replaced once it has stopped"),
+  "JobSpec.managedBy": I("kplay is the Job's controller"),
+
+  "CronJobSpec.schedule": S("ignored"),
+  "CronJobSpec.timeZone": S("ignored"),
+  "CronJobSpec.jobTemplate": S("ignored"),
+  "CronJobSpec.concurrencyPolicy": S("ignored"),
+  "CronJobSpec.startingDeadlineSeconds": S("ignored"),
+  "CronJobSpec.successfulJobsHistoryLimit": S("ignored"),
+  "CronJobSpec.failedJobsHistoryLimit": S("ignored"),
+  "CronJobSpec.suspend": S("ignored"),
+
+  "ConfigMap.apiVersion": S("supported", "high"),
+  "ConfigMap.kind": S("supported", "high"),
+  "ConfigMap.metadata": S("supported", "high"),
+  "ConfigMap.data": S("supported", "high"),
+  "ConfigMap.binaryData": S(),
+  "ConfigMap.immutable": I("kplay replaces a changed ConfigMap's files either way"),
+  "Secret.apiVersion": S("supported", "high"),
+  "Secret.kind": S("supported", "high"),
+  "Secret.metadata": S("supported", "high"),
+  "Secret.type": S(),
+  "Secret.data": S("supported", "high"),
+  "Secret.stringData": S(),
+  "Secret.immutable": I("kplay replaces a changed Secret either way"),
+  "PersistentVolumeClaimSpec.accessModes": P(
+    "recorded, not enforced: a Podman volume has no access modes",
+    "ignored",
+  ),
+  "PersistentVolumeClaimSpec.resources": P(
+    "recorded, not enforced: a Podman volume has no size",
+    "ignored",
+  ),
+  "PersistentVolumeClaimSpec.storageClassName": I(
+    "Podman's volume driver is chosen with the volume.podman.io/driver annotation",
+  ),
+  "PersistentVolumeClaimSpec.volumeMode": P("Filesystem only", "ignored"),
+  "PersistentVolumeClaimSpec.selector": I("there are no PersistentVolumes to select"),
+  "PersistentVolumeClaimSpec.volumeName": I("there are no PersistentVolumes to bind"),
+  "PersistentVolumeClaimSpec.dataSource": U("volume snapshots and clones are not supported"),
+  "PersistentVolumeClaimSpec.dataSourceRef": U("volume snapshots and clones are not supported"),
+  "PersistentVolumeClaimSpec.volumeAttributesClassName": I(
+    "Podman volumes have no attribute classes",
+  ),
+  "VolumeResourceRequirements.requests": S("ignored"),
+  "VolumeResourceRequirements.limits": S("ignored"),
+};
+
+/** What kplay and `podman kube play` do with each kind, for the docs. */
+export const KIND_SUPPORT: readonly {
+  readonly kind: string;
+  readonly kplay: string;
+  readonly podman: string;
+}[] = [
+  {
+    kind: "Pod",
+    kplay: "played; re-play converges in place",
+    podman: "played; a second play fails",
+  },
+  {
+    kind: "Deployment, ReplicaSet, ReplicationController",
+    kplay:
+      "`replicas` pods named `<name>-<template hash>-<5 chars>`; scaling adds or removes the difference; a changed template rolls as `strategy` says",
+    podman: "Deployment only, capped at 1 replica; no ReplicaSet or ReplicationController",
+  },
+  {
+    kind: "StatefulSet",
+    kplay:
+      "pods `<name>-0…N-1` created in order (or in parallel), hostnames = pod names, one claim volume per ordinal and template",
+    podman: "not played",
+  },
+  { kind: "DaemonSet", kplay: "one pod (this host is the one node)", podman: "one pod" },
+  {
+    kind: "Job",
+    kplay:
+      "completions and parallelism, backoffLimit with back-off, deadlines; `play --wait` runs it to its end",
+    podman: "one pod, run once",
+  },
+  { kind: "CronJob", kplay: "validated; run on its schedule by `kplay up`", podman: "not played" },
+  {
+    kind: "ConfigMap",
+    kplay:
+      "env, envFrom and volumes (items, modes, subPath); a change reaches running pods' volumes in place",
+    podman: "env, envFrom and volumes; a missing ConfigMap is not an error",
+  },
+  {
+    kind: "Secret",
+    kplay:
+      "kept in Podman's secret store, never printed: env, envFrom and volumes with their modes",
+    podman: "kept in Podman's secret store",
+  },
+  {
+    kind: "PersistentVolumeClaim",
+    kplay:
+      "the Podman volume of its name, with the `volume.podman.io/*` annotations; size and access modes recorded, not enforced",
+    podman: "the Podman volume of its name",
+  },
+  {
+    kind: "Service",
+    kplay: "ignored with a warning (networking is the next step)",
+    podman: "ignored",
+  },
+  {
+    kind: "Namespace, ServiceAccount, RBAC, PodDisruptionBudget, HorizontalPodAutoscaler, NetworkPolicy, Ingress, LimitRange, ResourceQuota, PriorityClass, StorageClass, CRDs, custom resources",
+    kplay:
+      "validated as far as their schema is known, then ignored with a warning (an error with `--strict`)",
+    podman: "ignored",
+  },
+];
 
 /** Every Volume source other than the ones listed above is valid Kubernetes kplay cannot mount. */
 export const UNSUPPORTED_VOLUME: SupportEntry = U(VOLUME, "unsupported");

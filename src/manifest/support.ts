@@ -4,13 +4,13 @@
 import { formatPath, type ObjectContext, report } from "./context.ts";
 import type { FieldPath } from "./model.ts";
 import { own } from "./own.ts";
-import { SUPPORT, type SupportEntry, UNSUPPORTED_VOLUME } from "./support-table.ts";
+import { SUPPORT, SUPPORT_KINDS, type SupportEntry, UNSUPPORTED_VOLUME } from "./support-table.ts";
 
 export { SUPPORT, type SupportEntry, type SupportStatus } from "./support-table.ts";
 
 /** The table's entry for `Type.field`; undefined means the field inherits its parent's status. */
 export function supportOf(type: string, field: string): SupportEntry | undefined {
-  const entry = own(SUPPORT, `${type}.${field}`);
+  const entry = own(SUPPORT, `${type}.${field}`) ?? own(SUPPORT_KINDS, `${type}.${field}`);
   if (entry === undefined && type === "Volume") return UNSUPPORTED_VOLUME;
   return entry;
 }

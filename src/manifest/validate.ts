@@ -17,7 +17,7 @@ import { PodSchema } from "./schema.ts";
 import { suggest } from "./suggest.ts";
 import { reportMismatch } from "./value-types.ts";
 
-type Issue = v.InferIssue<typeof PodSchema>;
+type Issue = v.BaseIssue<unknown>;
 
 /**
  * Validates a Pod's shape; returns the typed Pod, or undefined after reporting its issues.
@@ -28,8 +28,21 @@ export function validatePod(
   value: unknown,
   reported: ReadonlySet<string>,
 ): Pod | undefined {
-  const result = v.safeParse(PodSchema, withoutNulls(value), { abortEarly: false });
-  if (result.success) return result.output satisfies Pod;
+  return validateShape<Pod>(ctx, PodSchema, value, reported);
+}
+
+/**
+ * Validates any object's shape against `schema` and returns its output, or undefined after
+ * reporting the issues (paths relative to the object) not under `reported`.
+ */
+export function validateShape<T>(
+  ctx: ObjectContext,
+  schema: v.GenericSchema,
+  value: unknown,
+  reported: ReadonlySet<string>,
+): T | undefined {
+  const result = v.safeParse(schema, withoutNulls(value), { abortEarly: false });
+  if (result.success) return result.output as T;
   for (const issue of result.issues) {
     const path: FieldPath = (issue.path ?? []).map((p) => p.key as string | number);
     if (isUnderReported(path, reported)) continue;

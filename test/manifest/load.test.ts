@@ -97,19 +97,36 @@ items:
     }
   });
 
-  test("kinds: Service is ignored, Deployment refused, unknown kinds get a did-you-mean", () => {
+  test("kinds: cluster-only kinds and custom resources are ignored, unknown core kinds are errors", () => {
     const result = loadText(
-      "apiVersion: v1\nkind: Service\n---\napiVersion: apps/v1\nkind: Deployment\n---\napiVersion: v1\nkind: pod\n",
+      [
+        "apiVersion: v1\nkind: Service\nmetadata: {name: s}",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}",
+        "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: m}",
+        "apiVersion: v1\nkind: pod",
+        "apiVersion: apps/v1\nkind: Deploymnet",
+        "apiVersion: extensions/v1beta1\nkind: Deployment",
+      ].join("\n---\n"),
     );
     expect(result.diagnostics.map((d) => `${brief(d)} ${d.severity}`)).toEqual([
       "2:7 ignored-kind kind warning",
-      "5:7 unsupported-kind kind error",
-      "8:7 unknown-kind kind error",
+      "6:7 ignored-kind kind warning",
+      "10:7 ignored-kind kind warning",
+      "14:7 unknown-kind kind error",
+      "17:7 unknown-kind kind error",
+      "19:13 bad-api-version apiVersion error",
     ]);
     expect(result.diagnostics[1]?.message).toBe(
-      'kind "Deployment" is valid Kubernetes but kplay plays only Pods for now',
+      'kind "Role" is ignored: it configures a cluster, and one host running Podman has no use for it',
     );
-    expect(result.diagnostics[2]?.hint).toBe('Did you mean "Pod"?');
+    expect(result.diagnostics[2]?.message).toBe(
+      'kind "ServiceMonitor" of "monitoring.coreos.com/v1" is ignored: it is a custom resource, which only its controller on a cluster acts on',
+    );
+    expect(result.diagnostics[3]?.hint).toBe('Did you mean "Pod"?');
+    expect(result.diagnostics[4]?.hint).toBe('Did you mean "Deployment"?');
+    expect(result.diagnostics[5]?.message).toBe(
+      'apiVersion "extensions/v1beta1" is wrong for kind "Deployment": expected "apps/v1"',
+    );
   });
 
   test("a number in env value is an error with a hint to quote it", () => {
