@@ -215,3 +215,31 @@ kplay_await_service() {
     sleep 0.05
   done
 }
+
+# kplay_build_commit: the commit a build embeds (`kplay version`): HEAD's first 12 hex digits,
+# with -dirty when tracked files differ from it (a build of uncommitted code must not pass
+# for that commit), or "unknown" outside a git checkout rather than a guess.
+kplay_build_commit() {
+  local commit
+  if ! commit="$(git -C "$KPLAY_ROOT" rev-parse --short=12 HEAD 2>/dev/null)"; then
+    printf 'unknown\n'
+    return
+  fi
+  git -C "$KPLAY_ROOT" diff --quiet HEAD -- 2>/dev/null || commit+="-dirty"
+  printf '%s\n' "$commit"
+}
+
+# kplay_defines BUILD COMMIT: the `bun build --define`s src/cli/commands/version.ts reads.
+# Sets the array KPLAY_DEFINES (an array, so the quotes survive word splitting).
+kplay_defines() {
+  KPLAY_DEFINES=(--define "KPLAY_BUILD_TARGET=\"$1\"" --define "KPLAY_BUILD_COMMIT=\"$2\"")
+}
+
+# kplay_host_target: this machine's release target name (linux-x64 or linux-arm64).
+kplay_host_target() {
+  case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) printf 'linux-x64\n' ;;
+  Linux-aarch64 | Linux-arm64) printf 'linux-arm64\n' ;;
+  *) kplay_die "no release target for $(uname -s) $(uname -m)" ;;
+  esac
+}

@@ -204,9 +204,12 @@ export async function runCli(
     result = runPs(io, withUrl(common(o)), now());
   });
 
-  cli.command("version", "Show kplay's version and Podman's").action((o: Options) => {
-    result = runVersion(io, withUrl(common(o)));
-  });
+  cli
+    .command("version", "Show kplay's version, commit and build, and Podman's")
+    .option("--client", "Only kplay's own; do not contact Podman")
+    .action((o: Options) => {
+      result = runVersion(io, { ...withUrl(common(o)), client: bool(o.client, false) });
+    });
 
   cli.help();
   cli.version(KPLAY_VERSION, "--version");
