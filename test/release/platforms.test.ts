@@ -1,6 +1,6 @@
 /**
  * What differs on the platforms the release builds for, checked here on Linux: the executable
- * takes nothing from its working directory.
+ * takes nothing from its working directory, and a Windows named pipe gets a clear refusal.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -37,3 +37,18 @@ test("dist/kplay reads no .env and runs no bunfig.toml preload from its working 
   expect(run.stdout).not.toContain("(CONTAINER_HOST)");
   expect(existsSync(join(work, "preloaded"))).toBe(false);
 });
+
+test.each([
+  [["--url", "npipe:////./pipe/podman-machine-default"], {}, "--url"],
+  [[], { CONTAINER_HOST: "npipe:////./pipe/podman-machine-default" }, "CONTAINER_HOST"],
+] as const)(
+  "a Windows named pipe (%j %j) is refused with what to do instead",
+  async (args, extra, source) => {
+    const run = await runCommand([kplay, "ps", ...args], { env: { ...process.env, ...extra } });
+    expect(run).toEqual({
+      stdout: "",
+      stderr: `kplay: ${source} "npipe:////./pipe/podman-machine-default" is a Windows named pipe, which kplay cannot open yet: run kplay inside the Podman machine (podman machine ssh), or give a tcp://host:port address that reaches its API\n`,
+      exitCode: 2,
+    });
+  },
+);
