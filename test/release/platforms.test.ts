@@ -1,11 +1,21 @@
 /**
  * What differs on the platforms the release builds for, checked here on Linux: the executable
- * takes nothing from its working directory, and a Windows named pipe gets a clear refusal.
+ * takes nothing from its working directory, a Windows named pipe gets a clear refusal, and
+ * nothing Linux-only is assumed of kplay's own machine or of the paths Podman is given.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { unprivilegedPortStart } from "../../src/cli/node-facts.ts";
 import { repoRoot } from "../support/env.ts";
 import { runCommand } from "../support/process.ts";
 
@@ -52,3 +62,24 @@ test.each([
     });
   },
 );
+
+test("the rootless port floor is read from /proc on Linux only: elsewhere Podman runs in a VM", () => {
+  const info = { hostname: "h", cpus: 1, memTotal: 1, rootless: true };
+  const local = { kind: "unix", path: "/x.sock" } as const;
+  expect(unprivilegedPortStart(info, local, "darwin")).toBeUndefined();
+  expect(unprivilegedPortStart(info, local, "win32")).toBeUndefined();
+  const linux = Number(readFileSync("/proc/sys/net/ipv4/ip_unprivileged_port_start", "utf8"));
+  expect(unprivilegedPortStart(info, local, "linux")).toBe(linux);
+});
+
+test("src/plan joins paths as POSIX ones: they are paths on Podman's Linux host, not kplay's", () => {
+  // node:path on Windows would turn a mountPath /data into \\data.
+  const dir = join(repoRoot, "src/plan");
+  const imports = readdirSync(dir).flatMap((f) =>
+    [...readFileSync(join(dir, f), "utf8").matchAll(/from "(node:path[^"]*)"/g)].map(
+      (m) => `${f}: ${m[1]}`,
+    ),
+  );
+  expect(imports.length).toBeGreaterThan(0);
+  expect(imports.filter((i) => !i.endsWith("node:path/posix"))).toEqual([]);
+});
