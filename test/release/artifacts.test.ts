@@ -127,20 +127,22 @@ describeRelease("the bytecode build against the source", {}, () => {
     .sort();
 
   test("validate prints each fixtures/invalid file's golden diagnostics", async () => {
-    for (const file of invalid) {
-      const run = await runCommand([bin, "validate", `fixtures/invalid/${file}`], {
-        cwd: repoRoot,
-      });
+    const runs = await Promise.all(
+      invalid.map((file) =>
+        runCommand([bin, "validate", `fixtures/invalid/${file}`], { cwd: repoRoot }),
+      ),
+    );
+    invalid.forEach((file, i) => {
       const expected = readFileSync(
         join(repoRoot, "fixtures/invalid", file.replace(/\.yaml$/, ".expected")),
         "utf8",
       );
-      expect({ file, stderr: run.stderr, stdout: run.stdout }).toEqual({
+      expect({ file, stderr: runs[i]?.stderr, stdout: runs[i]?.stdout }).toEqual({
         file,
         stderr: expected,
         stdout: "",
       });
-    }
+    });
   });
 
   test("plan of every fixtures/plan file: the same bytes as `bun src/main.ts plan`", async () => {
