@@ -83,6 +83,14 @@ describe("version without Podman", () => {
     });
   });
 
+  test("--version prints the same line as version --client", async () => {
+    expect(await runKplay(["--version", "--url", MISSING])).toEqual({
+      stdout: `kplay ${VERSION} (commit ${buildCommit()}, ${hostTarget()}, bun)\n`,
+      stderr: "",
+      exitCode: 0,
+    });
+  });
+
   test("-o json has no podman field, and podmanError says why", async () => {
     const run = await runKplay(["version", "-o", "json"], {
       env: { CONTAINER_HOST: `unix://${dead}` },
