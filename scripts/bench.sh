@@ -15,5 +15,7 @@ dir="$(mktemp -d "$KPLAY_ROOT/.tmp/bench-XXXXXX")"
 trap 'bash scripts/podman-service.sh stop "$dir" || true' EXIT
 url="$(bash scripts/podman-service.sh start "$dir")"
 bash scripts/test-image.sh "$dir" >/dev/null
+# The start-up figures compare the release build (dist/kplay) with a plain compile.
+node_modules/.bin/bun build --compile src/main.ts --outfile "$dir/kplay-plain" >/dev/null
 KPLAY_BENCH_URL="$url" KPLAY_BENCH_DIR="$dir" KPLAY_CONTAINERS_CONF="$KPLAY_CONTAINERS_CONF" \
-  node_modules/.bin/bun scripts/bench.ts "$@"
+  KPLAY_BENCH_PLAIN="$dir/kplay-plain" node_modules/.bin/bun scripts/bench.ts "$@"

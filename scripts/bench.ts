@@ -113,3 +113,34 @@ console.log(
 console.log(
   `validate+plan, corpus:  ${perFile.toFixed(2)} ms per file over ${sources.length} files`,
 );
+
+// Start-up: what a user waits for before kplay does anything. The release build (dist/kplay,
+// bytecode) beside a plain `bun build --compile` of the same source (bench.sh builds it) and
+// `podman --version`, alternating; nothing here talks to Podman.
+const plain = process.env.KPLAY_BENCH_PLAIN ?? "";
+const startupRounds = 31;
+const starts = {
+  podman: ["podman", "--version"],
+  "release --help": [join(root, "dist/kplay"), "--help"],
+  "plain --help": [plain, "--help"],
+  "release validate": [join(root, "dist/kplay"), "validate", file],
+  "plain validate": [plain, "validate", file],
+};
+const startup = new Map<string, number[]>(Object.keys(starts).map((name) => [name, []]));
+for (let i = 0; i < startupRounds; i++) {
+  for (const [name, cmd] of Object.entries(starts)) {
+    startup.get(name)?.push(run(cmd, name === "podman" ? podmanEnv : process.env));
+  }
+}
+const at = (name: string) => median(startup.get(name) ?? []);
+const vsPodman = (name: string) =>
+  `${ms(at(name))} (${(at(name) / at("podman")).toFixed(2)}x podman)`;
+console.log(`start-up, ${startupRounds} rounds:  podman --version ${ms(at("podman"))}`);
+for (const [what, label] of [
+  ["--help", "kplay --help:"],
+  ["validate", "kplay validate pod:"],
+]) {
+  console.log(
+    `  ${label?.padEnd(20)} release ${vsPodman(`release ${what}`)}  plain compile ${vsPodman(`plain ${what}`)}  ratio release/plain ${(at(`release ${what}`) / at(`plain ${what}`)).toFixed(2)}`,
+  );
+}

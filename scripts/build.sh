@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # build.sh: the two artefacts of kplay.
-#   dist/kplay      `bun build --compile`: one self-contained executable (~105 MB, Bun
-#                   runtime inside), what users download.
+#   dist/kplay      `bun build --compile`: one self-contained executable (~108 MB, Bun
+#                   runtime inside), the very build users download for this machine's
+#                   platform (lib.sh's kplay_compile; scripts/release.sh makes the others).
 #   dist/kplay.mjs  `bun build --target=node`: one ESM file, dependencies bundled, with a
 #                   node shebang; package.json's "bin" points at it (npm/npx users).
+# Both embed package.json's version and the git commit (`kplay version`).
 # Usage: build.sh [ENTRY [OUTDIR]] (defaults src/main.ts, dist; the arguments exist so
 # the script can be exercised before src/main.ts exists).
 set -euo pipefail
@@ -20,15 +22,16 @@ bun="$KPLAY_ROOT/node_modules/.bin/bun"
 
 mkdir -p "$outdir"
 t0="$(kplay_now_ms)"
-# Build into temp names and rename, so a failed build never leaves a half-written
-# artefact that a later test run would pick up as current.
-"$bun" build --compile "$entry" --outfile "$outdir/kplay.tmp" >/dev/null
-mv -f "$outdir/kplay.tmp" "$outdir/kplay"
+commit="$(kplay_build_commit)"
+kplay_compile "$(kplay_host_target)" "$commit" "$outdir/kplay" "$entry"
 
 # The node shebang is prepended by hand rather than with --banner: if the entry has a
 # shebang of its own (e.g. `#!/usr/bin/env bun`), bun keeps it as line 1 and --banner's
 # would land on line 2, a SyntaxError under node (measured with bun 1.4.5).
-"$bun" build --target=node --format=esm "$entry" --outfile "$outdir/kplay.mjs.tmp" >/dev/null
+# Built into a temp name and renamed, so a failed build never leaves a half-written artefact.
+kplay_defines node-bundle "$commit"
+"$bun" build --target=node --format=esm "${KPLAY_DEFINES[@]}" "$entry" \
+  --outfile "$outdir/kplay.mjs.tmp" >/dev/null
 sed -i '1{/^#!/d}' "$outdir/kplay.mjs.tmp"
 sed -i '1i #!/usr/bin/env node' "$outdir/kplay.mjs.tmp"
 mv -f "$outdir/kplay.mjs.tmp" "$outdir/kplay.mjs"

@@ -20,8 +20,11 @@ set -euo pipefail
 #   scripts/podman5-service.sh; debian-archive-keyring holds trixie's signing keys.
 # nftables, iproute2: that service's cleanup removes its bridge and its netavark nftables
 #   rules from the host (both are installed on Debian by default, but named).
+# qemu-user-static, libc6-arm64-cross: run the linux-arm64 release build here
+#   (test/release), `qemu-aarch64-static -L /usr/aarch64-linux-gnu`: the emulator, and the
+#   arm64 glibc and loader that build is linked against.
 packages=(podman runc catatonit busybox-static uidmap slirp4netns fuse-overlayfs iptables
-  debootstrap zstd debian-archive-keyring nftables iproute2)
+  debootstrap zstd debian-archive-keyring nftables iproute2 qemu-user-static libc6-arm64-cross)
 
 # One dpkg-query for all (it prints nothing for a package it has never heard of).
 installed=" $(dpkg-query -W -f='${Package}:${db:Status-Status} ' "${packages[@]}" 2>/dev/null || true) "

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # test.sh (`npm test`): everything CI checks, in order.
-#   setup.sh -> build -> typecheck + lint -> an isolated Podman service in .tmp/test-XXXXXX
-#   (podman-service.sh) -> test images (test-image.sh) -> as root, a rootless Podman
-#   service in .tmp/rootless-XXXXXX (rootless-service.sh) and a Podman 5.4 service in a
-#   chroot in .tmp/podman5-XXXXXX (podman5-service.sh) -> bun test "$@"
+#   setup.sh -> build and release -> typecheck + lint -> an isolated Podman service in
+#   .tmp/test-XXXXXX (podman-service.sh) -> test images (test-image.sh) -> as root, a
+#   rootless Podman service in .tmp/rootless-XXXXXX (rootless-service.sh) and a Podman 5.4
+#   service in a chroot in .tmp/podman5-XXXXXX (podman5-service.sh) -> bun test "$@"
 # The services and their stores are removed on exit, whatever happens; bun's exit code is ours.
 #
 # Extra arguments go to `bun test`: `npm test -- test/support.test.ts`, `npm test -- -t ping`.
@@ -55,6 +55,9 @@ if [[ "${KPLAY_SKIP_BUILD:-}" == 1 ]]; then
   kplay_log "KPLAY_SKIP_BUILD=1: not building (dist/ may be stale)"
 else
   npm run --silent build
+  # The five release executables: test/release runs linux-arm64 under qemu against
+  # linux-x64 (dist/kplay's twin) and checks the macOS and Windows ones it cannot run.
+  npm run --silent release
 fi
 
 if [[ "${KPLAY_SKIP_CHECKS:-}" == 1 ]]; then

@@ -6,7 +6,7 @@ import { runPlan } from "./commands/plan.ts";
 import { runPlay } from "./commands/play.ts";
 import { runPs } from "./commands/ps.ts";
 import { runValidate } from "./commands/validate.ts";
-import { KPLAY_VERSION, runVersion } from "./commands/version.ts";
+import { runVersion } from "./commands/version.ts";
 import { DEFAULT_WAIT_MS, parseDuration } from "./duration.ts";
 import { describeFailure } from "./failure.ts";
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from "./io.ts";
@@ -216,16 +216,21 @@ export async function runCli(
     result = runPs(io, withUrl(common(o)), now());
   });
 
-  cli.command("version", "Show kplay's version and Podman's").action((o: Options) => {
-    result = runVersion(io, withUrl(common(o)));
-  });
+  cli
+    .command("version", "Show kplay's version, commit and build, and Podman's")
+    .option("--client", "Only kplay's own; do not contact Podman")
+    .action((o: Options) => {
+      result = runVersion(io, { ...withUrl(common(o)), client: bool(o.client, false) });
+    });
 
   cli.help();
-  cli.version(KPLAY_VERSION, "--version");
+  // Not cac's cli.version(): it prints no commit, and under Bun names Node's version as Bun's.
+  cli.option("--version", "Show kplay's version, commit and build (as version --client)");
 
   try {
     const parsed = cli.parse(["kplay", "kplay", ...forMri(args)], { run: false });
-    if (parsed.options.help || parsed.options.version) return EXIT_OK;
+    if (parsed.options.help) return EXIT_OK;
+    if (parsed.options.version) return await runVersion(io, { output: "table", client: true });
     if (!cli.matchedCommand) {
       const what = args[0] === undefined ? "No command given" : `Unknown command "${args[0]}"`;
       throw new UsageError(`${what}; run kplay --help for the list`);

@@ -1,6 +1,10 @@
 import { PodmanClient } from "../podman/client.ts";
 import { checkPodman } from "../podman/version.ts";
-import { endpointCandidates, parseEndpoint } from "../transport/endpoint.ts";
+import {
+  describeUnusableEndpoint,
+  endpointCandidates,
+  parseEndpoint,
+} from "../transport/endpoint.ts";
 import { openTransport } from "../transport/index.ts";
 import { traceTransport } from "../transport/trace.ts";
 import { describeEndpoint, TransportError } from "../transport/types.ts";
@@ -23,11 +27,7 @@ export async function connect(
   const tried: string[] = [];
   for (const candidate of endpointCandidates(url, env)) {
     const endpoint = parseEndpoint(candidate.url);
-    if (!endpoint) {
-      throw new UsageError(
-        `${candidate.source} "${candidate.url}" is not a Podman address (use unix:///path or tcp://host:port)`,
-      );
-    }
+    if (!endpoint) throw new UsageError(describeUnusableEndpoint(candidate));
     const opened = await openTransport(endpoint);
     const transport = trace ? traceTransport(opened, trace) : opened;
     try {

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { cpus, hostname, networkInterfaces, totalmem } from "node:os";
+import { cpus, hostname, networkInterfaces, platform, totalmem } from "node:os";
 import type { NodeFacts } from "../plan/types.ts";
 import type { HostInfo } from "../podman/info.ts";
 import type { Endpoint } from "../transport/types.ts";
@@ -59,10 +59,16 @@ export function podmanNodeFacts(info: HostInfo, endpoint: Endpoint): NodeFacts {
 
 /**
  * The lowest port an unprivileged process may bind on this machine, for a rootless Podman
- * that listens here (a remote one's setting cannot be read: undefined, no check).
+ * that listens here (a remote one's setting cannot be read: undefined, no check). On macOS and
+ * Windows a local socket leads to `podman machine`'s Linux VM, whose setting is not this
+ * machine's either.
  */
-export function unprivilegedPortStart(info: HostInfo, endpoint: Endpoint): number | undefined {
-  if (!info.rootless || endpoint.kind !== "unix") return undefined;
+export function unprivilegedPortStart(
+  info: HostInfo,
+  endpoint: Endpoint,
+  system: string = platform(),
+): number | undefined {
+  if (!info.rootless || endpoint.kind !== "unix" || system !== "linux") return undefined;
   try {
     const value = Number(
       readFileSync("/proc/sys/net/ipv4/ip_unprivileged_port_start", "utf8").trim(),

@@ -1,4 +1,5 @@
-import { normalize } from "node:path";
+// POSIX whatever kplay runs on: these are paths on Podman's (Linux) host, not on kplay's.
+import { normalize } from "node:path/posix";
 import type { Container, Pod, PodDocument } from "../manifest/model.ts";
 import { checkPod } from "./checks.ts";
 import { type PlannedContainer, planContainer } from "./container.ts";

@@ -3,7 +3,8 @@
  * container's field wins, whole objects such as seLinuxOptions are not mixed), then turned
  * into libpod's security fields.
  */
-import { join } from "node:path";
+// POSIX whatever kplay runs on: these are paths on Podman's (Linux) host, not on kplay's.
+import { join } from "node:path/posix";
 import type { Container, Pod, PodSecurityContext, SecurityContext } from "../manifest/model.ts";
 
 /** The effective security settings of one container, still in Kubernetes' terms. */

@@ -1,4 +1,5 @@
-import { isAbsolute, join, normalize } from "node:path";
+// POSIX whatever kplay runs on: these are paths on Podman's (Linux) host, not on kplay's.
+import { isAbsolute, join, normalize } from "node:path/posix";
 import type { Container, Volume } from "../manifest/model.ts";
 import { LABEL_CLAIM, LABEL_MANAGED, LABEL_POD } from "./labels.ts";
 import type { CreateVolumeStep, EnsureVolumeStep, HostPathStep } from "./types.ts";

@@ -23,6 +23,19 @@ export function parseEndpoint(url: string): Endpoint | undefined {
   return undefined;
 }
 
+/**
+ * Says why a candidate is not an address kplay can use: a Windows named pipe (`npipe://`,
+ * what `podman machine` gives on Windows), which no transport of kplay's opens yet, or
+ * anything else that is not unix:// or tcp://.
+ */
+export function describeUnusableEndpoint(candidate: EndpointCandidate): string {
+  const what = `${candidate.source} "${candidate.url}"`;
+  if (candidate.url.startsWith("npipe:")) {
+    return `${what} is a Windows named pipe, which kplay cannot open yet: run kplay inside the Podman machine (podman machine ssh), or give a tcp://host:port address that reaches its API`;
+  }
+  return `${what} is not a Podman address (use unix:///path or tcp://host:port)`;
+}
+
 export interface EndpointCandidate {
   readonly url: string;
   /** Why this place was tried, for the "where kplay looked" message. */

@@ -3,15 +3,11 @@
  * documented fields, and its values are what Podman reports.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { cleanupStore, podmanJson, repoRoot, runKplay } from "../support/podman.ts";
+import { buildCommit, hostTarget, VERSION } from "../support/build-info.ts";
+import { cleanupStore, podmanJson, runKplay } from "../support/podman.ts";
 import { fixture, inspectPod } from "./helpers.ts";
 
-const VERSION = (
-  JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string }
-).version;
 const FULL = fixture("full.yaml");
 
 interface PlayedJson {
@@ -142,17 +138,18 @@ describe("a pod's life in data form", () => {
   });
 });
 
-test("version -o json and -o yaml: kplay, runtime and Podman's versions", async () => {
+test("version -o json and -o yaml: kplay's version, commit, build and runtime, and Podman's", async () => {
   const podman = await podmanJson<{ Client: { Version: string; APIVersion: string } }>([
     "version",
     "--format",
     "json",
   ]);
+  const client = { kplay: VERSION, commit: buildCommit(), build: hostTarget(), runtime: "bun" };
   const expected = {
-    kplay: VERSION,
-    runtime: "bun",
+    ...client,
     podman: { version: podman.Client.Version, apiVersion: podman.Client.APIVersion },
   };
   expect(await data(["version"], "json")).toEqual(expected);
   expect(await data(["version"], "yaml")).toEqual(expected);
+  expect(await data(["version", "--client"], "json")).toEqual(client);
 });

@@ -3,15 +3,13 @@
  * where kplay looked and how to start Podman; `version` still exits 0.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot, runKplay } from "../support/podman.ts";
+import { buildCommit, hostTarget, VERSION } from "../support/build-info.ts";
+import { runKplay } from "../support/podman.ts";
 import { expectNoStackTrace, fixture, makeDeadSocket, unreachableText } from "./helpers.ts";
 
-const VERSION = (
-  JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string }
-).version;
 const MISSING = "unix:///nonexistent.sock";
 const missingPlace = `${MISSING} (--url): no such socket file (ENOENT)`;
 
@@ -70,7 +68,24 @@ describe("version without Podman", () => {
   test("exits 0, prints kplay's version and why Podman is not reachable", async () => {
     const run = await runKplay(["version", "--url", MISSING]);
     expect(run).toEqual({
-      stdout: `kplay ${VERSION} (bun)\npodman: not reachable\n${unreachableText([missingPlace]).slice("kplay: ".length)}`,
+      stdout: `kplay ${VERSION} (commit ${buildCommit()}, ${hostTarget()}, bun)\npodman: not reachable\n${unreachableText([missingPlace]).slice("kplay: ".length)}`,
+      stderr: "",
+      exitCode: 0,
+    });
+  });
+
+  test("--client prints kplay's line only and looks for no Podman (--debug traces nothing)", async () => {
+    const run = await runKplay(["version", "--client", "--url", MISSING, "--debug"]);
+    expect(run).toEqual({
+      stdout: `kplay ${VERSION} (commit ${buildCommit()}, ${hostTarget()}, bun)\n`,
+      stderr: "",
+      exitCode: 0,
+    });
+  });
+
+  test("--version prints the same line as version --client", async () => {
+    expect(await runKplay(["--version", "--url", MISSING])).toEqual({
+      stdout: `kplay ${VERSION} (commit ${buildCommit()}, ${hostTarget()}, bun)\n`,
       stderr: "",
       exitCode: 0,
     });
@@ -84,6 +99,8 @@ describe("version without Podman", () => {
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       kplay: VERSION,
+      commit: buildCommit(),
+      build: hostTarget(),
       runtime: "bun",
       podmanError: unreachableText([
         `unix://${dead} (CONTAINER_HOST): connection refused (nothing listens there) (ECONNREFUSED)`,
