@@ -33,61 +33,74 @@ export function decodeYamlBytes(bytes: Uint8Array, limits: YamlLimits = {}): Yam
 function decodeLoosely(bytes: Uint8Array, invalid: number[]): string {
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   let out = "";
+  let span = 0;
   let i = 0;
   while (i < bytes.length) {
-    const b = bytes[i] ?? 0;
-    const size =
-      b < 0x80
-        ? 1
-        : b >= 0xc2 && b <= 0xdf
-          ? 2
-          : b >= 0xe0 && b <= 0xef
-            ? 3
-            : b >= 0xf0 && b <= 0xf4
-              ? 4
-              : 0;
-    let ok = size > 0 && i + size <= bytes.length;
-    let ch = "";
-    if (ok) {
-      try {
-        ch = decoder.decode(bytes.subarray(i, i + size));
-      } catch {
-        ok = false;
-      }
-    }
-    if (ok) {
-      out += ch;
+    const size = validSequence(bytes, i);
+    if (size > 0) {
       i += size;
-    } else {
-      invalid.push(out.length);
-      out += "\ufffd";
-      i++;
+      continue;
     }
+    out += decoder.decode(bytes.subarray(span, i));
+    invalid.push(out.length);
+    out += "\ufffd";
+    i++;
+    span = i;
   }
-  return out;
+  return out + decoder.decode(bytes.subarray(span));
+}
+
+/** Length of the valid UTF-8 sequence at `i`, or 0. */
+function validSequence(bytes: Uint8Array, i: number): number {
+  const b = bytes[i] ?? 0;
+  if (b < 0x80) return 1;
+  const [size, lo, hi] =
+    b >= 0xc2 && b <= 0xdf
+      ? [2, 0x80, 0xbf]
+      : b === 0xe0
+        ? [3, 0xa0, 0xbf]
+        : b === 0xed
+          ? [3, 0x80, 0x9f]
+          : b >= 0xe1 && b <= 0xef
+            ? [3, 0x80, 0xbf]
+            : b === 0xf0
+              ? [4, 0x90, 0xbf]
+              : b === 0xf4
+                ? [4, 0x80, 0x8f]
+                : b >= 0xf1 && b <= 0xf3
+                  ? [4, 0x80, 0xbf]
+                  : [0, 0, 0];
+  if (size === 0 || i + size > bytes.length) return 0;
+  const b1 = bytes[i + 1] ?? 0;
+  if (b1 < lo || b1 > hi) return 0;
+  for (let k = 2; k < size; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return 0;
+  return size;
 }
 
 /** UTF-16 with go-yaml's checks; Kubernetes' splitter sees the bytes, so some files break. */
-function fromUtf16(bytes: Uint8Array, little: boolean, limits: YamlLimits): YamlBytesDecoded {
-  let text = "";
+function fromUtf16(file: Uint8Array, little: boolean, limits: YamlLimits): YamlBytesDecoded {
+  // Kubernetes' splitter reads lines of bytes: "\r\n" (0D 0A) becomes "\n", and the last
+  // line ends with a "\n" byte. In UTF-16 that shifts or adds bytes; go-yaml gets the result.
+  const kept: number[] = [];
+  for (let i = 0; i < file.length; i++) {
+    if (file[i] === 0x0d && file[i + 1] === 0x0a) continue;
+    kept.push(file[i] ?? 0);
+  }
+  if (kept[kept.length - 1] !== 0x0a) kept.push(0x0a);
+  const bytes = kept.length === file.length ? file : Uint8Array.from(kept);
   const problems: YamlProblem[] = [];
   let bad: string | undefined;
-  for (let i = 2; i + 1 < bytes.length; i += 2) {
-    const u = little
-      ? (bytes[i] ?? 0) | ((bytes[i + 1] ?? 0) << 8)
-      : ((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0);
-    if (
-      u >= 0xdc00 &&
-      u <= 0xdfff &&
-      !(text.length > 0 && isHigh(text.charCodeAt(text.length - 1)))
-    )
-      bad ??= "unexpected low surrogate area";
-    text += String.fromCharCode(u);
+  let text = "";
+  try {
+    const even = bytes.subarray(2, bytes.length - (bytes.length % 2));
+    text = new TextDecoder(little ? "utf-16le" : "utf-16be", { fatal: true, ignoreBOM: true }).decode(even);
+  } catch {
+    bad = "an unpaired surrogate";
+    text = new TextDecoder(little ? "utf-16le" : "utf-16be", { ignoreBOM: true }).decode(bytes.subarray(2));
   }
-  // The splitter turns a "\r\n" byte pair into "\n" and cuts lines at "---" bytes.
-  for (let i = 2; i + 1 < bytes.length; i++)
-    if (bytes[i] === 0x0d && bytes[i + 1] === 0x0a)
-      bad ??= "a 0D 0A byte pair that Kubernetes' line splitter shortens";
+  for (let i = 0; i + 3 < bytes.length; i++)
+    if ((i === 0 || bytes[i - 1] === 0x0a) && bytes[i] === 0x2d && bytes[i + 1] === 0x2d && bytes[i + 2] === 0x2d)
+      bad ??= 'a line of bytes that starts with "---", where Kubernetes\' splitter cuts';
   if (bad !== undefined) {
     problems.push({
       code: "bad-encoding",
@@ -99,10 +112,6 @@ function fromUtf16(bytes: Uint8Array, little: boolean, limits: YamlLimits): Yaml
     });
     return { text, documents: [], problems };
   }
-  const oddLength = bytes[bytes.length - 1] !== 0x0a || bytes.length % 2 === 1;
+  const oddLength = bytes.length % 2 === 1;
   return { text, ...decodeYamlText(text, limits, { utf16: { oddLength } }) };
-}
-
-function isHigh(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
 }
