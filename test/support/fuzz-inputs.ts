@@ -305,7 +305,7 @@ export function edgeInputs(): FuzzInput[] {
   const edges: Record<string, string> = {
     // A byte order mark that lands where go-yaml's reader refills its buffer: go-yaml's
     // is_bom looks at the buffer's start, not at the current position.
-    bomAtRefill: `a: ${"x".repeat(506)}\n\xef\xbb\xbfb: 1\nc: 2\n`,
+    bomAtRefill: `a: ${"x".repeat(504)}\n\xef\xbb\xbfb: 1\nc: 2\n`,
     // A control character after the document's end, beyond go-yaml's read-ahead.
     controlAfterEnd: `a: 1\n...\n${pad(2000)}\x01\n`,
     invalidUtf8AfterEnd: `a: 1\n...\n${pad(2000)}\xff\n`,

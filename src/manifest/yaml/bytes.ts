@@ -93,13 +93,23 @@ function fromUtf16(file: Uint8Array, little: boolean, limits: YamlLimits): YamlB
   let text = "";
   try {
     const even = bytes.subarray(2, bytes.length - (bytes.length % 2));
-    text = new TextDecoder(little ? "utf-16le" : "utf-16be", { fatal: true, ignoreBOM: true }).decode(even);
+    text = new TextDecoder(little ? "utf-16le" : "utf-16be", {
+      fatal: true,
+      ignoreBOM: true,
+    }).decode(even);
   } catch {
     bad = "an unpaired surrogate";
-    text = new TextDecoder(little ? "utf-16le" : "utf-16be", { ignoreBOM: true }).decode(bytes.subarray(2));
+    text = new TextDecoder(little ? "utf-16le" : "utf-16be", { ignoreBOM: true }).decode(
+      bytes.subarray(2),
+    );
   }
   for (let i = 0; i + 3 < bytes.length; i++)
-    if ((i === 0 || bytes[i - 1] === 0x0a) && bytes[i] === 0x2d && bytes[i + 1] === 0x2d && bytes[i + 2] === 0x2d)
+    if (
+      (i === 0 || bytes[i - 1] === 0x0a) &&
+      bytes[i] === 0x2d &&
+      bytes[i + 1] === 0x2d &&
+      bytes[i + 2] === 0x2d
+    )
       bad ??= 'a line of bytes that starts with "---", where Kubernetes\' splitter cuts';
   if (bad !== undefined) {
     problems.push({

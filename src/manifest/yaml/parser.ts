@@ -80,7 +80,7 @@ class Parser {
         t.kind === TK.DocumentEnd ||
         t.kind === TK.StreamEnd
       )
-        root = this.empty(t.start, "", false);
+        root = this.empty(t.start, "", true);
       else root = this.node(true, false);
     }
     t = this.s.peek();

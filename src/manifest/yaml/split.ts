@@ -2,8 +2,10 @@
  * Kubernetes' document splitter (apimachinery YAMLReader over LineReader): the text is cut
  * into lines ending in "\n" ("\r\n" loses its "\r", a last line without "\n" gets one), and a
  * line that starts with `---` ends the chunk when only spaces or a `#` comment follow; any
- * other text after `---` is an error that stops the file. Separator lines belong to no chunk
- * and empty chunks are dropped.
+ * other text after `---` is an error that stops the file. The separator that ends a chunk
+ * belongs to no chunk, but one that finds the chunk still empty (the file's first line, or
+ * right after another separator) is kept as its first line: go-yaml then sees an explicit
+ * document start, so `---` followed by `%YAML 1.2` is an empty document, not an error.
  */
 
 /** One chunk: its text as go-yaml gets it, and the way back to file offsets. */
@@ -63,7 +65,8 @@ export function splitDocuments(text: string, from = 0): Split {
         close(pos);
         return { chunks, badSeparator: { start: pos, end: lineEnd, rest: text.slice(i, j) } };
       }
-      close(pos);
+      if (chunkStart < 0) chunkStart = pos;
+      else close(pos);
     } else if (chunkStart < 0) chunkStart = pos;
     pos = next;
   }
