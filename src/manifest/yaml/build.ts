@@ -23,16 +23,17 @@ import {
   type ScalarNode,
   TAGS,
 } from "./nodes.ts";
-import { type GoScalar, resolveScalar } from "./resolve.ts";
+import { type GoScalar, resolveScalar, simpleScalar } from "./resolve.ts";
 import type { YamlMap, YamlProblem, YamlValue } from "./types.ts";
 
-/** A mapping under construction: its object, and where each JSON key came from. */
+/**
+ * A mapping under construction: its object, and per JSON key the Go key's identity (see
+ * goIdentity) followed by "+" when the mapping's own pair set it, "-" when a merge did.
+ * Strings, not objects, so that a mapping of a million keys allocates nothing per key.
+ */
 interface MapState {
   readonly obj: YamlMap;
-  /** Go key identity -> JSON key and whether the mapping's own pair (not a merge) set it. */
-  readonly byIdentity: Map<string, { json: string; own: boolean }>;
-  /** JSON key -> Go key identity. */
-  readonly byJson: Map<string, string>;
+  readonly slots: Record<string, string>;
 }
 
 /** Builds documents' values, counting as go-yaml's decoder counts. */
@@ -93,11 +94,7 @@ export class Builder {
       }
       case "map": {
         this.enter(node);
-        const state: MapState = {
-          obj: Object.create(null),
-          byIdentity: new Map(),
-          byJson: new Map(),
-        };
+        const state: MapState = { obj: Object.create(null), slots: Object.create(null) };
         this.fill(node, state, undefined);
         this.depth--;
         return state.obj;
@@ -149,7 +146,7 @@ export class Builder {
       this.tick(valueNode);
       const value = this.value(valueNode);
       if (own !== undefined && key.t !== "float") {
-        const identity = goIdentity(key);
+        const identity = `${key.t}:${key.t === "null" ? "" : String(key.v)}`;
         if (own.has(identity))
           this.duplicate(JSON.stringify(String(key.t === "null" ? "" : key.v)), keyNode);
         own.add(identity);
@@ -208,10 +205,26 @@ export class Builder {
     merge: Node | undefined,
   ): void {
     const json = this.jsonKey(key, keyNode);
-    const identity =
-      key.t === "float" && Number.isNaN(key.v) ? `nan:${this.nan++}` : goIdentity(key);
-    const other = state.byJson.get(json);
-    if (other !== undefined && other !== identity)
+    const identity = goIdentity(key, this);
+    let slot = state.slots[json];
+    if (slot === undefined && key.t === "float" && key.v === 0) {
+      // Go's map has one entry for 0.0 and -0.0, under the key written last.
+      const other = json === "0" ? "-0" : "0";
+      const zero = state.slots[other];
+      if (zero !== undefined && zero.slice(0, -1) === identity) {
+        delete state.obj[other];
+        delete state.slots[other];
+        slot = zero;
+      }
+    }
+    const mark = merge === undefined ? "+" : "-";
+    if (slot === undefined) {
+      state.obj[json] = value;
+      state.slots[json] = slotText(identity, mark);
+      return;
+    }
+    const own = slot.endsWith("+");
+    if (slot.slice(0, -1) !== identity)
       throw new YamlFailure(
         "duplicate-key",
         `Duplicate key ${JSON.stringify(json)}: two different YAML keys become the same JSON key`,
@@ -219,26 +232,23 @@ export class Builder {
         keyNode.end,
         "Kubernetes would keep one of the two values at random; write each key once, as a string",
       );
-    const known = state.byIdentity.get(identity);
-    if (known !== undefined) {
-      if (merge === undefined && known.own) this.duplicate(JSON.stringify(json), keyNode);
-      if (merge !== undefined && known.own && !this.warnings.has(merge.start))
-        this.warnings.set(merge.start, {
-          code: "merge-override",
-          severity: "warning",
-          message: `Merge overwrites key ${JSON.stringify(json)} given earlier in the mapping: Kubernetes takes the merged value`,
-          start: merge.start,
-          end: merge.end,
-          hint: "Put << first, so that the mapping's own keys override the merged ones",
-        });
-      if (known.json !== json) {
-        delete state.obj[known.json];
-        state.byJson.delete(known.json);
-      }
-    }
+    if (merge === undefined && own) this.duplicate(JSON.stringify(json), keyNode);
+    if (merge !== undefined && own && !this.warnings.has(merge.start))
+      this.warnings.set(merge.start, {
+        code: "merge-override",
+        severity: "warning",
+        message: `Merge overwrites key ${JSON.stringify(json)} given earlier in the mapping: Kubernetes takes the merged value`,
+        start: merge.start,
+        end: merge.end,
+        hint: "Put << first, so that the mapping's own keys override the merged ones",
+      });
     state.obj[json] = value;
-    state.byJson.set(json, identity);
-    state.byIdentity.set(identity, { json, own: (known?.own ?? false) || merge === undefined });
+    state.slots[json] = slotText(identity, own ? "+" : mark);
+  }
+
+  /** A fresh identity for a NaN key, which equals no other key in Go's map. */
+  nextNaN(): string {
+    return `nan:${this.nan++}`;
   }
 
   private duplicate(shown: string, keyNode: Node): never {
@@ -277,6 +287,10 @@ export class Builder {
 
   /** A scalar's Go value. */
   private scalar(node: ScalarNode): GoScalar {
+    if (node.tag === "" && node.fixed === undefined) {
+      const simple = simpleScalar(node.value, node.implicit);
+      if (typeof simple === "string") return { t: "str", v: simple };
+    }
     if (node.fixed !== undefined) return fixedScalar(node.fixed);
     if (node.tag === "" && !node.implicit) return { t: "str", v: node.value };
     const [tag, value] = resolveScalar(node.tag, node.value, node.start, node.end);
@@ -293,6 +307,10 @@ export class Builder {
   }
 
   private scalarValue(node: ScalarNode): YamlValue {
+    if (node.tag === "" && node.fixed === undefined) {
+      const simple = simpleScalar(node.value, node.implicit);
+      if (simple !== undefined) return simple;
+    }
     if (typeof node.fixed === "number" && !Number.isFinite(node.fixed))
       throw new YamlFailure(
         "not-json",
@@ -325,18 +343,29 @@ export class Builder {
   }
 }
 
-/** The Go identity of a key, as its map compares it (1 and 1.0 differ, -0.0 and 0.0 do not). */
-function goIdentity(key: GoScalar): string {
-  switch (key.t) {
-    case "null":
-      return "nil";
-    case "str":
-      return `s:${key.v}`;
-    case "float":
-      return `f:${key.v === 0 ? 0 : key.v}`;
-    default:
-      return `${key.t}:${String(key.v)}`;
+/**
+ * The part of a Go key's identity that its JSON key does not already fix: its type, and for a
+ * float its value (0.1 and 0.1000000001 print alike as float32). -0.0 equals 0.0 in Go.
+ */
+function goIdentity(key: GoScalar, builder: Builder): string {
+  if (key.t !== "float") return key.t;
+  if (Number.isNaN(key.v)) return builder.nextNaN();
+  return `f:${key.v === 0 ? 0 : key.v}`;
+}
+
+const SLOTS: Record<string, string> = Object.create(null);
+for (const t of ["str", "int", "uint", "bool", "null"]) {
+  SLOTS[`${t}+`] = `${t}+`;
+  SLOTS[`${t}-`] = `${t}-`;
+}
+
+/** A slot's text; the common ones are shared constants. */
+function slotText(identity: string, mark: string): string {
+  if (identity.length <= 4) {
+    const shared = SLOTS[identity + mark];
+    if (shared !== undefined) return shared;
   }
+  return identity + mark;
 }
 
 /** A JSON document's scalar as a Go key. */

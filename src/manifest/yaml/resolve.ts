@@ -45,27 +45,47 @@ const RESOLVABLE = new Set<string>([
   TAGS.timestamp,
 ]);
 
-/** go-yaml's first-character hint: S(ign), D(igit), M(ap) or "." (float). */
-function hint(c: string | undefined): string {
-  if (c === undefined) return "N";
-  if (c === "+" || c === "-") return "S";
-  if (c >= "0" && c <= "9") return "D";
-  if ("yYnNtTfFoO~".includes(c)) return "M";
-  if (c === ".") return ".";
-  return "";
+/** go-yaml's first-character hints by char code: 1 sign, 2 digit, 3 in the table, 4 ".". */
+const HINTS = new Uint8Array(128);
+for (const c of "+-") HINTS[c.charCodeAt(0)] = 1;
+for (const c of "0123456789") HINTS[c.charCodeAt(0)] = 2;
+for (const c of "yYnNtTfFoO~") HINTS[c.charCodeAt(0)] = 3;
+HINTS[46] = 4;
+
+/** go-yaml's hint for a scalar's text: 5 when empty, 0 when it can only be a string. */
+function hint(text: string): number {
+  if (text === "") return 5;
+  const c = text.charCodeAt(0);
+  return c < 128 ? (HINTS[c] as number) : 0;
+}
+
+/** A plain decimal integer that needs no Go parsing: no sign, no leading 0, under 2^53. */
+const SIMPLE_INT = /^[1-9][0-9]{0,14}$/;
+
+/**
+ * The value of an untagged scalar when it needs no resolving: the text of a quoted scalar
+ * or of a plain one that can only be a string, or a small plain decimal integer; else
+ * undefined. A fast path for the common case, equal to resolveScalar where it answers.
+ */
+export function simpleScalar(text: string, implicit: boolean): string | number | undefined {
+  if (!implicit) return text;
+  const h = hint(text);
+  if (h === 0) return text;
+  if (h === 2 && SIMPLE_INT.test(text)) return Number(text);
+  return undefined;
 }
 
 /** Resolves a scalar's text under its tag ("" for none) to [tag, value]. */
 function resolveRaw(tag: string, text: string): [string, GoScalar] {
   if (!RESOLVABLE.has(tag)) return [tag, { t: "str", v: text }];
-  const h = hint(text[0]);
-  if (h !== "" && tag !== TAGS.str) {
+  const h = hint(text);
+  if (h !== 0 && tag !== TAGS.str) {
     const known = TABLE.get(text);
     if (known !== undefined) return known;
-    if (h === ".") {
+    if (h === 4) {
       const f = parseGoFloatDot(text);
       if (f !== undefined) return [TAGS.float, { t: "float", v: f }];
-    } else if (h === "D" || h === "S") {
+    } else if (h === 1 || h === 2) {
       if (tag === TAGS.timestamp && isTimestamp(text))
         return [TAGS.timestamp, { t: "str", v: text }];
       const plain = text.replaceAll("_", "");

@@ -8,8 +8,9 @@ import { syntaxError, YamlFailure } from "./failure.ts";
 import type { Scanner } from "./scanner.ts";
 import { STYLE, TK, type Token, token } from "./tokens.ts";
 
-/** Characters that end a plain scalar inside a flow collection. */
-const FLOW_STOP = new Set(Array.from(",?[]{}", (c) => c.charCodeAt(0)));
+/** 1 for the characters that end a plain scalar inside a flow collection. */
+const FLOW_STOP = new Uint8Array(128);
+for (const c of ",?[]{}") FLOW_STOP[c.charCodeAt(0)] = 1;
 
 /** Joins the line breaks between two lines of a plain or quoted scalar. */
 function fold(leadingBreak: string, trailingBreaks: string): string {
@@ -28,13 +29,13 @@ export function scanPlainScalar(s: Scanner): Token {
   let trailingBreaks = "";
   let whitespaces = "";
   for (;;) {
-    if (s.documentIndicatorAt(s.pos)) break;
     let c = s.at(s.pos);
+    if ((c === 45 || c === 46) && s.documentIndicatorAt(s.pos)) break;
     if (c === 35 /* # */) break;
     const runStart = s.pos;
     while (!isBlankZ(c)) {
       if (c === 58 /* : */ && isBlankZ(s.at(s.pos + 1))) break;
-      if (s.flowLevel > 0 && FLOW_STOP.has(c)) break;
+      if (c < 128 && FLOW_STOP[c] === 1 && s.flowLevel > 0) break;
       c = s.at(++s.pos);
     }
     if (s.pos > runStart) {

@@ -16,6 +16,10 @@ import { scanAnchor, scanDirective, scanTag } from "./scan-props.ts";
 import { scanBlockScalar, scanFlowScalar, scanPlainScalar } from "./scan-scalars.ts";
 import { TK, type Token, type TokenKind, token } from "./tokens.ts";
 
+/** 1 for the ASCII characters that cannot start a plain scalar on their own. */
+const NOT_PLAIN = new Uint8Array(128);
+for (const c of "-?:,[]{}#&*!|>'\"%@`") NOT_PLAIN[c.charCodeAt(0)] = 1;
+
 /** A place where a simple key may start. */
 interface SimpleKey {
   possible: boolean;
@@ -49,6 +53,8 @@ export class Scanner {
   private colLine = -1;
   private colPos = 0;
   private colPairs = 0;
+  /** Whether the text has surrogate pairs, which make columns differ from offsets. */
+  private readonly astral: boolean;
 
   constructor(
     readonly text: string,
@@ -58,6 +64,7 @@ export class Scanner {
     this.pos = start;
     this.lineStart = start;
     this.end = end;
+    this.astral = /[\ud800-\udfff]/.test(text);
   }
 
   /** The code unit at `i`, or -1 at and past the end. */
@@ -67,6 +74,7 @@ export class Scanner {
 
   /** The column (in characters, as go-yaml counts) of offset `at` on the current line. */
   column(at = this.pos): number {
+    if (!this.astral) return at - this.lineStart;
     if (this.colLine !== this.lineStart || at < this.colPos) {
       this.colLine = this.lineStart;
       this.colPos = this.lineStart;
@@ -113,13 +121,14 @@ export class Scanner {
   skip(): void {
     this.head++;
     this.tokensParsed++;
-    if (this.head > 512) {
+    if (this.head > 64) {
       this.tokens = this.tokens.slice(this.head);
       this.head = 0;
     }
   }
 
   private headMayBeKey(): boolean {
+    if (this.keyByToken.size === 0) return false;
     const index = this.keyByToken.get(this.tokensParsed);
     if (index === undefined) return false;
     const key = this.simpleKeys[index];
@@ -266,7 +275,7 @@ export class Scanner {
 
   /** go-yaml's rule for the first character of a plain scalar. */
   private startsPlain(c: number, next: number): boolean {
-    if (!isBlankZ(c) && !"-?:,[]{}#&*!|>'\"%@`".includes(String.fromCharCode(c))) return true;
+    if (!isBlankZ(c) && (c > 127 || NOT_PLAIN[c] === 0)) return true;
     if (c === 45) return !isBlank(next);
     return this.flowLevel === 0 && (c === 63 || c === 58) && !isBlankZ(next);
   }
@@ -305,17 +314,18 @@ export class Scanner {
   /** Notes that a simple key may start at the current position. */
   saveSimpleKey(): void {
     if (!this.simpleKeyAllowed) return;
-    const key: SimpleKey = {
-      possible: true,
-      required: this.flowLevel === 0 && this.indent === this.column(),
-      tokenNumber: this.tokensParsed + (this.tokens.length - this.head),
-      pos: this.pos,
-      line: this.line,
-      col: this.column(),
-    };
+    const col = this.column();
     this.removeSimpleKey();
-    this.simpleKeys[this.simpleKeys.length - 1] = key;
-    this.keyByToken.set(key.tokenNumber, this.simpleKeys.length - 1);
+    // The level's record is overwritten in place, as go-yaml copies the new key into it.
+    const level = this.simpleKeys.length - 1;
+    const key = this.simpleKeys[level] as SimpleKey;
+    key.possible = true;
+    key.required = this.flowLevel === 0 && this.indent === col;
+    key.tokenNumber = this.tokensParsed + (this.tokens.length - this.head);
+    key.pos = this.pos;
+    key.line = this.line;
+    key.col = col;
+    this.keyByToken.set(key.tokenNumber, level);
   }
 
   private removeSimpleKey(): void {
