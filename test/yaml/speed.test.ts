@@ -1,7 +1,8 @@
 /**
- * Linear time: a file of 2000 Pods (~1 MB) decodes in well under 100 ms here, and 16 MiB of
- * hostile shapes (many lines, deep flow nesting, long scalars, many documents) in well under
- * a second each. The bounds below leave room for a busy 2-core CI; the timings are printed.
+ * Linear time: a file of 2000 Pods (~1 MB) decodes in under 100 ms on an idle machine, and
+ * 16 MiB of each hostile single-document shape (a huge mapping or list, deep flow nesting,
+ * long scalars) in a fraction of a second. The bounds below leave room for a busy 2-core CI
+ * whose memory is slow to grow; the timings are printed.
  */
 import { expect, test } from "bun:test";
 import { decodeYamlText } from "../../src/manifest/yaml/index.ts";
@@ -46,8 +47,9 @@ test("2000 Pods (~1 MB) decode in well under 100 ms", () => {
 test("16 MiB inputs decode in bounded time", () => {
   const size = 16 * 1024 * 1024;
   const shapes: Record<string, string> = {
-    "a: 1 lines": "a: 1\n".repeat(size / 5).replace(/a: 1\n/g, (_, i: number) => `k${i}: 1\n`),
-    "--- lines": "a\n---\n".repeat(size / 6),
+    "key lines": "k: 1\n".repeat(size / 5),
+    "list items": "- a\n".repeat(size / 4),
+    "flow list": `[${"1,".repeat(size / 2)}]\n`,
     "[ nesting": "[".repeat(size),
     "long plain scalar": `a: ${"x".repeat(size)}\n`,
     "long quoted scalar": `a: "${"x ".repeat(size / 2)}"\n`,
@@ -55,6 +57,6 @@ test("16 MiB inputs decode in bounded time", () => {
   for (const [name, text] of Object.entries(shapes)) {
     const { ms } = timed(text);
     console.log(`speed: 16 MiB of ${name}: ${ms.toFixed(0)} ms`);
-    expect(ms).toBeLessThan(4000);
+    expect(ms).toBeLessThan(3000);
   }
 }, 60_000);

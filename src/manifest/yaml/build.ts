@@ -27,13 +27,14 @@ import { type GoScalar, resolveScalar, simpleScalar } from "./resolve.ts";
 import type { YamlMap, YamlProblem, YamlValue } from "./types.ts";
 
 /**
- * A mapping under construction: its object, and per JSON key the Go key's identity (see
- * goIdentity) followed by "+" when the mapping's own pair set it, "-" when a merge did.
- * Strings, not objects, so that a mapping of a million keys allocates nothing per key.
+ * A mapping under construction: its object and, only when they occur, the Go identity of
+ * each non-string key (see goIdentity) and the keys a merge set rather than the mapping's
+ * own pairs. A mapping of string keys without merges thus costs one lookup per key.
  */
 interface MapState {
   readonly obj: YamlMap;
-  readonly slots: Record<string, string>;
+  types?: Record<string, string>;
+  merged?: Record<string, true>;
 }
 
 /** Builds documents' values, counting as go-yaml's decoder counts. */
@@ -94,7 +95,7 @@ export class Builder {
       }
       case "map": {
         this.enter(node);
-        const state: MapState = { obj: Object.create(null), slots: Object.create(null) };
+        const state: MapState = { obj: Object.create(null) };
         this.fill(node, state, undefined);
         this.depth--;
         return state.obj;
@@ -206,25 +207,20 @@ export class Builder {
   ): void {
     const json = this.jsonKey(key, keyNode);
     const identity = goIdentity(key, this);
-    let slot = state.slots[json];
-    if (slot === undefined && key.t === "float" && key.v === 0) {
+    let exists = state.obj[json] !== undefined;
+    let oldIdentity = exists ? (state.types?.[json] ?? "str") : "";
+    let own = exists && state.merged?.[json] !== true;
+    if (!exists && key.t === "float" && key.v === 0) {
       // Go's map has one entry for 0.0 and -0.0, under the key written last.
       const other = json === "0" ? "-0" : "0";
-      const zero = state.slots[other];
-      if (zero !== undefined && zero.slice(0, -1) === identity) {
-        delete state.obj[other];
-        delete state.slots[other];
-        slot = zero;
+      if (state.obj[other] !== undefined && state.types?.[other] === identity) {
+        exists = true;
+        oldIdentity = identity;
+        own = state.merged?.[other] !== true;
+        forget(state, other);
       }
     }
-    const mark = merge === undefined ? "+" : "-";
-    if (slot === undefined) {
-      state.obj[json] = value;
-      state.slots[json] = slotText(identity, mark);
-      return;
-    }
-    const own = slot.endsWith("+");
-    if (slot.slice(0, -1) !== identity)
+    if (exists && oldIdentity !== identity)
       throw new YamlFailure(
         "duplicate-key",
         `Duplicate key ${JSON.stringify(json)}: two different YAML keys become the same JSON key`,
@@ -232,8 +228,8 @@ export class Builder {
         keyNode.end,
         "Kubernetes would keep one of the two values at random; write each key once, as a string",
       );
-    if (merge === undefined && own) this.duplicate(JSON.stringify(json), keyNode);
-    if (merge !== undefined && own && !this.warnings.has(merge.start))
+    if (exists && merge === undefined && own) this.duplicate(JSON.stringify(json), keyNode);
+    if (exists && merge !== undefined && own && !this.warnings.has(merge.start))
       this.warnings.set(merge.start, {
         code: "merge-override",
         severity: "warning",
@@ -243,7 +239,14 @@ export class Builder {
         hint: "Put << first, so that the mapping's own keys override the merged ones",
       });
     state.obj[json] = value;
-    state.slots[json] = slotText(identity, own ? "+" : mark);
+    if (identity !== "str") {
+      state.types ??= Object.create(null) as Record<string, string>;
+      state.types[json] = identity;
+    }
+    if (merge !== undefined && !own) {
+      state.merged ??= Object.create(null) as Record<string, true>;
+      state.merged[json] = true;
+    } else if (state.merged !== undefined) delete state.merged[json];
   }
 
   /** A fresh identity for a NaN key, which equals no other key in Go's map. */
@@ -353,19 +356,11 @@ function goIdentity(key: GoScalar, builder: Builder): string {
   return `f:${key.v === 0 ? 0 : key.v}`;
 }
 
-const SLOTS: Record<string, string> = Object.create(null);
-for (const t of ["str", "int", "uint", "bool", "null"]) {
-  SLOTS[`${t}+`] = `${t}+`;
-  SLOTS[`${t}-`] = `${t}-`;
-}
-
-/** A slot's text; the common ones are shared constants. */
-function slotText(identity: string, mark: string): string {
-  if (identity.length <= 4) {
-    const shared = SLOTS[identity + mark];
-    if (shared !== undefined) return shared;
-  }
-  return identity + mark;
+/** Drops a JSON key from a mapping under construction. */
+function forget(state: MapState, json: string): void {
+  delete state.obj[json];
+  if (state.types !== undefined) delete state.types[json];
+  if (state.merged !== undefined) delete state.merged[json];
 }
 
 /** A JSON document's scalar as a Go key. */

@@ -22,6 +22,7 @@ export interface ChunkResult {
 /** Options of one chunk's decoding. */
 export interface ChunkOptions {
   readonly maxDepth: number;
+  readonly maxNodes: number;
   /** File offsets of bytes that were not valid UTF-8 (shown as U+FFFD in the text). */
   readonly invalid: readonly number[];
   /** A UTF-16 file whose last byte go-yaml cannot pair: an error once it reads to the end. */
@@ -38,7 +39,7 @@ export function decodeChunk(chunk: Chunk, index: number, options: ChunkOptions):
   let parsed: ParsedDocument | undefined;
   let failure: YamlFailure | undefined;
   try {
-    parsed = parseDocument(scanner, chunk.toFile, options.maxDepth);
+    parsed = parseDocument(scanner, chunk.toFile, options.maxDepth, options.maxNodes);
   } catch (error) {
     if (!(error instanceof YamlFailure)) throw error;
     failure = error;
@@ -117,7 +118,10 @@ export function fromFailure(f: YamlFailure, toFile: (offset: number) => number):
 /** The first character go-yaml's reader refuses in the chunk, as a problem. */
 function readerProblem(chunk: Chunk, options: ChunkOptions, stop: number): YamlProblem | undefined {
   const local = firstDisallowed(chunk.text, 0, chunk.text.length);
-  const invalid = options.invalid.find((o) => o >= chunk.start && o < chunk.end);
+  const invalid =
+    options.invalid.length === 0
+      ? undefined
+      : options.invalid.find((o) => o >= chunk.start && o < chunk.end);
   const at =
     local === -1 ? invalid : Math.min(chunk.toFile(local), invalid ?? Number.POSITIVE_INFINITY);
   if (at === undefined) return undefined;

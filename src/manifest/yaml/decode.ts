@@ -31,6 +31,7 @@ export function decodeYamlText(
   const maxProblems = limits.maxProblems ?? DEFAULT_LIMITS.maxProblems;
   const options: ChunkOptions = {
     maxDepth,
+    maxNodes: limits.maxNodes ?? DEFAULT_LIMITS.maxNodes,
     invalid: origin.invalid ?? [],
     ...(origin.utf16?.oddLength === true ? { oddUtf16: true } : {}),
   };
@@ -49,7 +50,7 @@ export function decodeYamlText(
   for (const chunk of split.chunks) {
     const result = decodeChunk(chunk, index++, options);
     if (result.document !== undefined) documents.push(result.document);
-    problems.push(...result.problems);
+    for (const p of result.problems) problems.push(p);
   }
   const bad = split.badSeparator;
   if (bad !== undefined)

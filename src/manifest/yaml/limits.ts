@@ -8,8 +8,19 @@ import { MAX_NESTING_DEPTH } from "../limits.ts";
 /** Most problems reported per file: after a syntax error the rest are usually its echoes. */
 export const MAX_YAML_PROBLEMS = 50;
 
+/**
+ * Most nodes (scalars, collections, aliases) in one document. A Pod has a few hundred and a
+ * whole 1 MiB file (kplay's MAX_FILE_BYTES) cannot hold many more than this; the bound keeps a
+ * huge hostile document from costing seconds (go-yaml has none, so far bigger files agree).
+ */
+export const MAX_DOCUMENT_NODES = 250_000;
+
 /** The defaults of `YamlLimits`. */
-export const DEFAULT_LIMITS = { maxDepth: MAX_NESTING_DEPTH, maxProblems: MAX_YAML_PROBLEMS };
+export const DEFAULT_LIMITS = {
+  maxDepth: MAX_NESTING_DEPTH,
+  maxProblems: MAX_YAML_PROBLEMS,
+  maxNodes: MAX_DOCUMENT_NODES,
+};
 
 /** go-yaml's deepest flow nesting and indentation stack (scannerc.go max_flow_level). */
 export const GO_YAML_MAX_DEPTH = 10_000;

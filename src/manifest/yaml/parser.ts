@@ -19,29 +19,33 @@ export interface ParsedDocument {
   readonly atEnd: boolean;
 }
 
-const DEFAULT_TAGS: readonly [string, string][] = [
-  ["!", "!"],
-  ["!!", "tag:yaml.org,2002:"],
-];
+/** The tag handles every document has unless a %TAG directive redefines them. */
+function defaultPrefix(handle: string): string | undefined {
+  return handle === "!" ? "!" : handle === "!!" ? "tag:yaml.org,2002:" : undefined;
+}
 
 /** Parses the first document; offsets of nodes go through `toFile`. */
 export function parseDocument(
   scanner: Scanner,
   toFile: (offset: number) => number,
   maxDepth: number,
+  maxNodes = Number.POSITIVE_INFINITY,
 ): ParsedDocument {
-  return new Parser(scanner, toFile, maxDepth).document();
+  return new Parser(scanner, toFile, maxDepth, maxNodes).document();
 }
 
 class Parser {
-  private readonly tags = new Map<string, string>();
+  /** %TAG handles of the document (rare, so made on demand). */
+  private tags: Map<string, string> | undefined;
   private readonly anchors = new Map<string, Node>();
   private depth = 0;
+  private nodes = 0;
 
   constructor(
     private readonly s: Scanner,
     private readonly toFile: (offset: number) => number,
     private readonly maxDepth: number,
+    private readonly maxNodes: number,
   ) {}
 
   document(): ParsedDocument {
@@ -106,13 +110,12 @@ class Parser {
           );
         version = true;
       } else if (t.kind === TK.TagDirective) {
+        this.tags ??= new Map();
         if (this.tags.has(t.value)) syntaxError("found duplicate %TAG directive", t.start, t.end);
         this.tags.set(t.value, t.extra);
       } else break;
       this.s.skip();
     }
-    for (const [handle, prefix] of DEFAULT_TAGS)
-      if (!this.tags.has(handle)) this.tags.set(handle, prefix);
   }
 
   private empty(at: number, tag: string, implicit: boolean, start = at): ScalarNode {
@@ -139,6 +142,14 @@ class Parser {
   /** A node: alias, or properties then content (block content only when `block`). */
   private node(block: boolean, indentless: boolean): Node {
     let t = this.s.peek();
+    if (++this.nodes > this.maxNodes)
+      throw new YamlFailure(
+        "too-many-nodes",
+        `Document has too many YAML nodes: more than ${this.maxNodes}`,
+        t.start,
+        Math.max(t.end, t.start + 1),
+        "A Pod manifest has a few hundred; split the input into several documents",
+      );
     if (t.kind === TK.Alias) {
       this.s.skip();
       const target = this.anchors.get(t.value);
@@ -208,7 +219,7 @@ class Parser {
 
   private resolveTag(t: Token): string {
     if (t.value === "") return t.extra;
-    const prefix = this.tags.get(t.value);
+    const prefix = this.tags?.get(t.value) ?? defaultPrefix(t.value);
     if (prefix === undefined || prefix + t.extra === "")
       syntaxError(`found undefined tag handle "${t.value}" (while parsing a node)`, t.start, t.end);
     return prefix + t.extra;

@@ -18,16 +18,19 @@ function fold(leadingBreak: string, trailingBreaks: string): string {
   return leadingBreak + trailingBreaks;
 }
 
-/** Scans a plain scalar. */
+/**
+ * Scans a plain scalar. Text between line breaks is sliced from the source in one piece
+ * (spaces inside a line are kept as they are), so a long line costs no concatenation.
+ */
 export function scanPlainScalar(s: Scanner): Token {
   const start = s.pos;
   const indent = s.indent + 1;
   let end = s.pos;
   let value = "";
+  let run = s.pos;
   let leadingBlanks = false;
   let leadingBreak = "";
   let trailingBreaks = "";
-  let whitespaces = "";
   for (;;) {
     let c = s.at(s.pos);
     if ((c === 45 || c === 46) && s.documentIndicatorAt(s.pos)) break;
@@ -44,9 +47,8 @@ export function scanPlainScalar(s: Scanner): Token {
         leadingBreak = "";
         trailingBreaks = "";
         leadingBlanks = false;
-      } else value += whitespaces;
-      whitespaces = "";
-      value += s.text.slice(runStart, s.pos);
+        run = runStart;
+      }
       end = s.pos;
     }
     if (!isBlank(c) && !isBreak(c)) break;
@@ -60,11 +62,10 @@ export function scanPlainScalar(s: Scanner): Token {
             s.pos + 1,
             "YAML indents with spaces only",
           );
-        if (!leadingBlanks) whitespaces += String.fromCharCode(c);
         s.pos++;
       } else if (isBreak(c)) {
         if (!leadingBlanks) {
-          whitespaces = "";
+          value += s.text.slice(run, end);
           leadingBreak = s.readBreak();
           leadingBlanks = true;
         } else trailingBreaks += s.readBreak();
@@ -74,17 +75,16 @@ export function scanPlainScalar(s: Scanner): Token {
     if (s.flowLevel === 0 && s.column() < indent) break;
   }
   if (leadingBlanks) s.simpleKeyAllowed = true;
+  else value += s.text.slice(run, end);
   return token(TK.Scalar, start, end, value, STYLE.plain);
 }
 
-/** Scans a single- or double-quoted scalar. */
+/** Scans a single- or double-quoted scalar; like a plain one, each line is one slice. */
 export function scanFlowScalar(s: Scanner, single: boolean): Token {
   const start = s.pos++;
   const quote = single ? 39 : 34;
   let value = "";
-  let leadingBreak = "";
-  let trailingBreaks = "";
-  let whitespaces = "";
+  let run = s.pos;
   for (;;) {
     if (s.documentIndicatorAt(s.pos))
       syntaxError(
@@ -101,7 +101,6 @@ export function scanFlowScalar(s: Scanner, single: boolean): Token {
         "The closing quote is missing",
       );
     let leadingBlanks = false;
-    let run = s.pos;
     while (!isBlankZ(c)) {
       if (single && c === 39) {
         if (s.at(s.pos + 1) !== 39) break;
@@ -123,15 +122,15 @@ export function scanFlowScalar(s: Scanner, single: boolean): Token {
       } else s.pos++;
       c = s.at(s.pos);
     }
-    value += s.text.slice(run, s.pos);
     c = s.at(s.pos);
     if (c === quote) break;
+    const blanks = s.pos;
+    let leadingBreak = "";
+    let trailingBreaks = "";
     while (isBlank(c) || isBreak(c)) {
-      if (isBlank(c)) {
-        if (!leadingBlanks) whitespaces += String.fromCharCode(c);
-        s.pos++;
-      } else if (!leadingBlanks) {
-        whitespaces = "";
+      if (isBlank(c)) s.pos++;
+      else if (!leadingBlanks) {
+        value += s.text.slice(run, blanks);
         leadingBreak = s.readBreak();
         leadingBlanks = true;
       } else trailingBreaks += s.readBreak();
@@ -139,11 +138,10 @@ export function scanFlowScalar(s: Scanner, single: boolean): Token {
     }
     if (leadingBlanks) {
       value += fold(leadingBreak, trailingBreaks);
-      leadingBreak = "";
-      trailingBreaks = "";
-    } else value += whitespaces;
-    whitespaces = "";
+      run = s.pos;
+    }
   }
+  value += s.text.slice(run, s.pos);
   s.pos++;
   return token(TK.Scalar, start, s.pos, value, single ? STYLE.single : STYLE.double);
 }

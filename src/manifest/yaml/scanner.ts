@@ -119,6 +119,8 @@ export class Scanner {
 
   /** Takes the next token (after `peek`). */
   skip(): void {
+    // Only the head's number is ever looked up: a taken token's entry can go.
+    if (this.keyByToken.size > 0) this.keyByToken.delete(this.tokensParsed);
     this.head++;
     this.tokensParsed++;
     if (this.head > 64) {

@@ -52,6 +52,8 @@ export interface YamlDocument {
 export interface YamlLimits {
   /** Deepest nesting of collections in a value, aliases and merges included. */
   readonly maxDepth?: number;
+  /** Most nodes in one document (scalars, collections and aliases as written). */
+  readonly maxNodes?: number;
   /** Most problems reported per file; past it one summary problem says how many more. */
   readonly maxProblems?: number;
 }
