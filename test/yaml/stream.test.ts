@@ -32,6 +32,14 @@ describe("the --- splitter", () => {
   test("%YAML 1.2 is refused", () => {
     expect(problems("%YAML 1.2\na: 1\n")).toEqual(["error yaml-syntax 0-9"]);
   });
+  test("a leading --- stays in its chunk: --- then %YAML 1.2 is an empty document", () => {
+    expect(
+      decode("---\n%YAML 1.2\na: 1\n---\nb: 2\n").documents.map((d) => canonicalValue(d.value)),
+    ).toEqual(['{"b":2}']);
+  });
+  test("CR-only line breaks hide --- from the splitter: the rest is ignored", () => {
+    expect(problems("a: 1\r---\rb: 2\r")).toEqual(["warning ignored-content 5-8"]);
+  });
   test("CR LF line breaks and CR-only line breaks", () => {
     expect(values("a: 1\r\nb: 2\r\n")).toEqual(['{"a":1,"b":2}']);
     expect(values("a: 1\rb: 2\r")).toEqual(['{"a":1,"b":2}']);
@@ -43,6 +51,9 @@ describe("content after the end of a document", () => {
     const r = decode("a: 1\n...\nb: 2\n");
     expect(r.problems.map(brief)).toEqual(["warning ignored-content 9-13"]);
     expect(r.documents.map((d) => canonicalValue(d.value))).toEqual(['{"a":1}']);
+  });
+  test("go-yaml's token queue: an empty flow collection as a root key ends the document", () => {
+    expect(values("[]: b\n")).toEqual(["[]"]);
   });
   test("after a flow collection at the root", () => {
     expect(problems("[a]\nb: c\n")).toEqual(["warning ignored-content 4-8"]);
@@ -100,6 +111,13 @@ describe("bounds", () => {
     let text = "a0: &a0 [x]\n";
     for (let k = 1; k <= 100; k++) text += `a${k}: &a${k} [*a${k - 1}]\n`;
     expect(problems(text).map((p) => p.split(" ")[1])).toEqual(["too-deep"]);
+  });
+  test("a document of more than maxNodes nodes is refused", () => {
+    expect(problems("- a\n".repeat(300_000)).map((p) => p.split(" ")[1])).toEqual([
+      "too-many-nodes",
+    ]);
+    const json = decodeYamlBytes(enc(`{"a": [${"1,".repeat(300_000)}1]}`), { maxNodes: 1000 });
+    expect(json.problems.map((p) => p.code)).toEqual(["too-many-nodes"]);
   });
   test("problems are capped with a summary that has a position", () => {
     const text = Array.from({ length: 80 }, () => "a: 1\n---\n\x01\n---\n").join("");

@@ -41,8 +41,7 @@ export function decodeChunk(chunk: Chunk, index: number, options: ChunkOptions):
   try {
     parsed = parseDocument(scanner, chunk.toFile, options.maxDepth, options.maxNodes);
   } catch (error) {
-    if (!(error instanceof YamlFailure)) throw error;
-    failure = error;
+    failure = asFailure(error);
   }
   const stop = parsed?.stop ?? failure?.start ?? text.length;
   const reader = readerProblem(chunk, options, stop);
@@ -86,8 +85,7 @@ export function decodeChunk(chunk: Chunk, index: number, options: ChunkOptions):
   try {
     value = builder.document(doc.root);
   } catch (error) {
-    if (!(error instanceof YamlFailure)) throw error;
-    problems.push(fromFailure(error, (x) => x));
+    problems.push(fromFailure(asFailure(error), (x) => x));
     return { problems };
   }
   problems.push(...builder.warnings.values());
@@ -100,6 +98,21 @@ export function decodeChunk(chunk: Chunk, index: number, options: ChunkOptions):
     locate: (path) => locatePath(root, path),
   };
   return { document, problems };
+}
+
+/**
+ * A thrown value as a failure. Anything but a YamlFailure is a bug of the decoder; it still
+ * becomes a problem, because decoding must never throw for any input.
+ */
+export function asFailure(error: unknown): YamlFailure {
+  if (error instanceof YamlFailure) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new YamlFailure(
+    "yaml-syntax",
+    `Document could not be decoded (a kplay bug): ${message}`,
+    0,
+    0,
+  );
 }
 
 /** A failure as a problem, its offsets mapped to the file. */

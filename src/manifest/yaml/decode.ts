@@ -5,8 +5,7 @@
  * `---` splitter, then each chunk as YAMLToJSON reads it.
  */
 import { Builder } from "./build.ts";
-import { type ChunkOptions, decodeChunk, fromFailure } from "./chunk.ts";
-import { YamlFailure } from "./failure.ts";
+import { asFailure, type ChunkOptions, decodeChunk, fromFailure } from "./chunk.ts";
 import { isJsonSpace, readJson } from "./json.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
 import { locatePath } from "./locate.ts";
@@ -96,7 +95,17 @@ function decodeJsonStream(
     let next = pos;
     while (isJsonSpace(text.charCodeAt(next))) next++;
     if (next >= text.length) return { count };
-    const read = readJson(text, pos);
+    const read = readJson(text, pos, options.maxNodes);
+    if (!read.ok && read.tooMany === true) {
+      problems.push({
+        code: "too-many-nodes",
+        severity: "error",
+        message: `Document has too many JSON values: more than ${options.maxNodes}`,
+        start: read.at,
+        end: read.at + 1,
+      });
+      return { count };
+    }
     if (read.ok) {
       const builder = new Builder(options.maxDepth);
       const invalid = options.invalid.find((o) => o >= read.node.start && o < read.end);
@@ -121,8 +130,7 @@ function decodeJsonStream(
               locate: (p) => locatePath(node, p),
             });
         } catch (error) {
-          if (!(error instanceof YamlFailure)) throw error;
-          problems.push(fromFailure(error, (x) => x));
+          problems.push(fromFailure(asFailure(error), (x) => x));
         }
       count++;
       pos = read.end;

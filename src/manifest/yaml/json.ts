@@ -13,7 +13,7 @@ import type { YamlValue } from "./types.ts";
 /** A JSON value read from `start`, or why it is not one. */
 export type JsonRead =
   | { readonly ok: true; readonly node: Node; readonly end: number }
-  | { readonly ok: false; readonly message: string; readonly at: number };
+  | { readonly ok: false; readonly message: string; readonly at: number; readonly tooMany?: true };
 
 /** Whether `c` is JSON whitespace. */
 export function isJsonSpace(c: number): boolean {
@@ -21,15 +21,23 @@ export function isJsonSpace(c: number): boolean {
 }
 
 /** Reads one JSON value at `start` (whitespace before it is skipped). */
-export function readJson(text: string, start: number): JsonRead {
-  return new JsonReader(text).read(start);
+export function readJson(
+  text: string,
+  start: number,
+  maxNodes = Number.POSITIVE_INFINITY,
+): JsonRead {
+  return new JsonReader(text, maxNodes).read(start);
 }
 
 type Frame = { node: SeqNode | MapNode; key: boolean };
 
 class JsonReader {
   private pos = 0;
-  constructor(private readonly text: string) {}
+  private nodes = 0;
+  constructor(
+    private readonly text: string,
+    private readonly maxNodes: number,
+  ) {}
 
   private fail(message: string): JsonRead {
     return { ok: false, message, at: this.pos };
@@ -55,6 +63,8 @@ class JsonReader {
       const top = stack[stack.length - 1];
       let value: Node;
       const c = this.text[this.pos];
+      if (++this.nodes > this.maxNodes)
+        return { ok: false, message: "too many values", at: this.pos, tooMany: true };
       if (top !== undefined && top.node.kind === "map" && top.key) {
         if (c !== '"')
           return this.fail(`invalid ${this.describe()} looking for beginning of object key string`);
