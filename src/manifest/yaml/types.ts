@@ -5,7 +5,8 @@ export type YamlValue = null | boolean | number | bigint | string | YamlValue[] 
 
 /**
  * A mapping, created with `Object.create(null)` so that `__proto__`, `constructor` and the
- * like are ordinary own keys; keys are in first-written order.
+ * like are ordinary own keys. Keys are in first-written order, except that JavaScript lists
+ * integer-like keys ("1", "80") first; Kubernetes' JSON has no order either.
  */
 export type YamlMap = { [key: string]: YamlValue };
 
