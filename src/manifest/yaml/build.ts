@@ -44,8 +44,13 @@ export class Builder {
   private readonly active: AliasNode[] = [];
   private depth = 0;
   private nan = 0;
-  /** Warnings, keyed by offset so an anchor merged twice warns once. */
-  readonly warnings = new Map<number, YamlProblem>();
+  /** Warnings, keyed by offset so an anchor merged twice warns once (made on demand). */
+  private warned: Map<number, YamlProblem> | undefined;
+
+  /** The warnings found, in the order found. */
+  warnings(): Iterable<YamlProblem> {
+    return this.warned?.values() ?? [];
+  }
 
   constructor(private readonly maxDepth: number) {}
 
@@ -229,8 +234,9 @@ export class Builder {
         "Kubernetes would keep one of the two values at random; write each key once, as a string",
       );
     if (exists && merge === undefined && own) this.duplicate(JSON.stringify(json), keyNode);
-    if (exists && merge !== undefined && own && !this.warnings.has(merge.start))
-      this.warnings.set(merge.start, {
+    if (exists && merge !== undefined && own && this.warned?.has(merge.start) !== true) {
+      this.warned ??= new Map();
+      this.warned.set(merge.start, {
         code: "merge-override",
         severity: "warning",
         message: `Merge overwrites key ${JSON.stringify(json)} given earlier in the mapping: Kubernetes takes the merged value`,
@@ -238,6 +244,7 @@ export class Builder {
         end: merge.end,
         hint: "Put << first, so that the mapping's own keys override the merged ones",
       });
+    }
     state.obj[json] = value;
     if (identity !== "str") {
       state.types ??= Object.create(null) as Record<string, string>;

@@ -11,7 +11,7 @@ import type { Node } from "./nodes.ts";
 import { type ParsedDocument, parseDocument } from "./parser.ts";
 import { Scanner } from "./scanner.ts";
 import type { Chunk } from "./split.ts";
-import type { YamlDocument, YamlProblem, YamlValue } from "./types.ts";
+import type { YamlDocument, YamlLocation, YamlProblem, YamlValue } from "./types.ts";
 
 /** A chunk's outcome: its document (absent when refused or null) and its problems. */
 export interface ChunkResult {
@@ -36,10 +36,11 @@ export function decodeChunk(chunk: Chunk, index: number, options: ChunkOptions):
   // go-yaml's reader drops a byte order mark at the start of its input, so of each chunk.
   const from = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const scanner = new Scanner(text, from, text.length);
+  const toFile = (offset: number) => chunk.toFile(offset);
   let parsed: ParsedDocument | undefined;
   let failure: YamlFailure | undefined;
   try {
-    parsed = parseDocument(scanner, chunk.toFile, options.maxDepth, options.maxNodes);
+    parsed = parseDocument(scanner, toFile, options.maxDepth, options.maxNodes);
   } catch (error) {
     failure = asFailure(error);
   }
@@ -53,7 +54,7 @@ export function decodeChunk(chunk: Chunk, index: number, options: ChunkOptions):
     return { problems };
   }
   if (failure !== undefined) {
-    problems.push(fromFailure(failure, chunk.toFile));
+    problems.push(fromFailure(failure, toFile));
     return { problems };
   }
   const doc = parsed as ParsedDocument;
@@ -88,16 +89,23 @@ export function decodeChunk(chunk: Chunk, index: number, options: ChunkOptions):
     problems.push(fromFailure(asFailure(error), (x) => x));
     return { problems };
   }
-  problems.push(...builder.warnings.values());
+  for (const w of builder.warnings()) problems.push(w);
   if (value === null) return { problems };
-  const root: Node | null = doc.root;
-  const document: YamlDocument = {
-    index,
-    range: [chunk.start, chunk.end],
-    value,
-    locate: (path) => locatePath(root, path),
-  };
-  return { document, problems };
+  return { document: new NodeDocument(index, [chunk.start, chunk.end], value, doc.root), problems };
+}
+
+/** A decoded document that can locate its paths in its node tree. */
+export class NodeDocument implements YamlDocument {
+  constructor(
+    readonly index: number,
+    readonly range: readonly [number, number],
+    readonly value: YamlValue,
+    private readonly root: Node | null,
+  ) {}
+
+  locate(path: readonly (string | number)[]): YamlLocation | undefined {
+    return locatePath(this.root, path);
+  }
 }
 
 /**

@@ -5,10 +5,9 @@
  * `---` splitter, then each chunk as YAMLToJSON reads it.
  */
 import { Builder } from "./build.ts";
-import { asFailure, type ChunkOptions, decodeChunk, fromFailure } from "./chunk.ts";
+import { asFailure, type ChunkOptions, decodeChunk, fromFailure, NodeDocument } from "./chunk.ts";
 import { isJsonSpace, readJson } from "./json.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
-import { locatePath } from "./locate.ts";
 import { type Chunk, isGoSpace, splitDocuments } from "./split.ts";
 import type { YamlDecoded, YamlDocument, YamlLimits, YamlProblem } from "./types.ts";
 
@@ -66,7 +65,12 @@ export function decodeYamlText(
 
 /** A UTF-16 text is one chunk: Kubernetes splits bytes, and UTF-16 has no "---" byte line. */
 function wholeText(text: string): Chunk {
-  return { start: 0, end: text.length, text, toFile: (offset) => Math.min(offset, text.length) };
+  return {
+    start: 0,
+    end: text.length,
+    text,
+    toFile: (offset: number) => Math.min(offset, text.length),
+  };
 }
 
 /** kubectl's sniff: the first non-space character within 4096 bytes is `{`. */
@@ -121,14 +125,8 @@ function decodeJsonStream(
       else
         try {
           const value = builder.document(read.node);
-          const node = read.node;
           if (value !== null)
-            documents.push({
-              index: count,
-              range: [node.start, read.end],
-              value,
-              locate: (p) => locatePath(node, p),
-            });
+            documents.push(new NodeDocument(count, [read.node.start, read.end], value, read.node));
         } catch (error) {
           problems.push(fromFailure(asFailure(error), (x) => x));
         }

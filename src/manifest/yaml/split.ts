@@ -74,12 +74,38 @@ export function splitDocuments(text: string, from = 0): Split {
   return { chunks };
 }
 
+/** A chunk; a class, not a closure, because a file may have millions of them. */
+class TextChunk implements Chunk {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly text: string,
+    /** Chunk offsets at which a "\r" of "\r\n" was removed, or undefined. */
+    private readonly removed: number[] | undefined,
+    /** Where the file's chunk ends (a clamp for the appended "\n"). */
+    private readonly limit: number,
+  ) {}
+
+  toFile(offset: number): number {
+    const removed = this.removed;
+    if (removed === undefined) return Math.min(this.start + offset, this.limit);
+    let lo = 0;
+    let hi = removed.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((removed[mid] ?? 0) < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return Math.min(this.start + offset + lo, this.limit);
+  }
+}
+
 function makeChunk(text: string, start: number, end: number): Chunk {
   let body = text.slice(start, end);
-  const open = !body.endsWith("\n");
+  const open = text.charCodeAt(end - 1) !== 10;
+  let removed: number[] | undefined;
   if (body.includes("\r\n")) {
-    // Offsets (in the chunk) at which a "\r" was removed, to map back to the file.
-    const removed: number[] = [];
+    removed = [];
     let out = "";
     let from = 0;
     for (let i = body.indexOf("\r\n"); i !== -1; i = body.indexOf("\r\n", i + 2)) {
@@ -88,27 +114,6 @@ function makeChunk(text: string, start: number, end: number): Chunk {
       from = i + 1;
     }
     body = out + body.slice(from);
-    const fileEnd = open ? end : end - 1;
-    return {
-      start,
-      end: fileEnd,
-      text: open ? `${body}\n` : body,
-      toFile: (offset) => {
-        let lo = 0;
-        let hi = removed.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if ((removed[mid] ?? 0) < offset) lo = mid + 1;
-          else hi = mid;
-        }
-        return Math.min(start + offset + lo, end);
-      },
-    };
   }
-  return {
-    start,
-    end: open ? end : end - 1,
-    text: open ? `${body}\n` : body,
-    toFile: (offset) => Math.min(start + offset, end),
-  };
+  return new TextChunk(start, open ? end : end - 1, open ? `${body}\n` : body, removed, end);
 }

@@ -44,7 +44,8 @@ export interface YamlDocument {
   /**
    * Where the value at `path` came from: the ALIAS node when the value at that exact path came
    * through an alias, the `<<` entry for a key that a merge supplied, else the node itself;
-   * undefined for an empty path of a document without a node.
+   * undefined for an empty path of a document without a node. A method: call it on the
+   * document (`doc.locate(path)`), or bind it.
    */
   locate(path: readonly (string | number)[]): YamlLocation | undefined;
 }
