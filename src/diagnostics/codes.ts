@@ -19,6 +19,11 @@ export const DIAGNOSTIC_CODES = {
   "too-many-nodes": "the file has more YAML nodes than the limit",
   "too-many-documents": "the file has more YAML documents than the limit",
   "alias-limit": "aliases expand more than the limit (billion laughs)",
+  "control-character": "the file contains a control character YAML does not allow",
+  "not-json": "a value has no JSON form (.inf, .nan), so Kubernetes refuses it",
+  "merge-override": "a << merge overwrites a key given earlier in the same mapping",
+  "ignored-content": "content after the end of a document, which Kubernetes never reads",
+  "too-many-problems": "more YAML problems than are shown",
   // Kinds
   "not-kubernetes": "a document is not a Kubernetes object (or is a compose file)",
   "unknown-kind": "the kind is not one kplay knows",
