@@ -88,13 +88,19 @@ const walk = (d: string) => {
 };
 walk(corpus);
 const { loadManifests } = await import("../src/manifest/index.ts");
-const { planPods, checkPlannable } = await import("../src/plan/index.ts");
+const { planState, checkPlannable } = await import("../src/plan/index.ts");
+const { buildDesiredState } = await import("../src/graph/index.ts");
 const sources = files.map((f) => ({ name: f, dir: corpus, bytes: readFileSync(f) }));
 const t0 = performance.now();
 for (let i = 0; i < 5; i++) {
   for (const s of sources) {
     const r = loadManifests([s]);
-    if (r.pods.length > 0 && checkPlannable(r.pods).length === 0) planPods(r.pods);
+    const state = buildDesiredState(r.pods, r.objects, {
+      digestKey: new Uint8Array(32),
+      nonce: "bench",
+    });
+    if (r.pods.length + r.objects.length > 0 && checkPlannable(state).length === 0)
+      planState(state);
   }
 }
 const perFile = (performance.now() - t0) / (5 * sources.length);

@@ -98,12 +98,7 @@ export function renderSupportDoc(): string {
     for (const field of Object.keys(K8S_TYPES[type]?.fields ?? {})) {
       const entry = supportOf(type, field);
       if (entry === undefined) continue;
-      const notes = [
-        entry.reason,
-        entry.pendingConfigSources ? "waits for ConfigMap/Secret support" : undefined,
-      ]
-        .filter((n) => n !== undefined)
-        .join("; ");
+      const notes = entry.reason ?? "";
       const documented = PODMAN_DOCUMENTED[`${type}.${field}`];
       // A measurement on a real Podman beats what its documentation says.
       const podman =

@@ -5,9 +5,24 @@ export class PlayError extends Error {
 
 /** One object a rollback could not remove. */
 export interface Leftover {
-  readonly kind: "pod" | "container" | "volume" | "host-path";
+  readonly kind: "pod" | "container" | "volume" | "host-path" | "secret";
   readonly name: string;
   readonly error: string;
+}
+
+/**
+ * A play failed before any object was played (an image, a Secret, a claim): what it had
+ * created is removed again (`rolledBack`), or could not be (`leftovers`).
+ */
+export class PlayAborted extends Error {
+  override readonly name = "PlayAborted";
+  constructor(
+    override readonly cause: unknown,
+    readonly rolledBack: readonly string[],
+    readonly leftovers: readonly Leftover[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
 }
 
 /**

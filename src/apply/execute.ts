@@ -1,9 +1,9 @@
 import { imageUserProblem } from "../plan/security.ts";
-import type { PodPlan, PrepareSubPathsStep, Step } from "../plan/types.ts";
+import type { PodPlan, PrepareVolumesStep, Step, VolumeFill } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { PodmanApiError } from "../podman/errors.ts";
 import { inspectPod, removeContainer, tailLogs } from "../podman/objects.ts";
-import { directoryTar, type TarDirectory } from "../podman/tar.ts";
+import { directoryTar, type TarDirectory, type TarEntry, tarOf } from "../podman/tar.ts";
 import { compareVersions } from "../podman/version.ts";
 import { TransportError } from "../transport/types.ts";
 import { PlayError, PodPlayFailed } from "./errors.ts";
@@ -189,8 +189,8 @@ export async function runStep(
       }
       return;
     }
-    case "prepare-sub-paths":
-      return prepareSubPaths(client, step, journal);
+    case "prepare-volumes":
+      return prepareVolumes(client, step, journal);
     case "create-pod": {
       const res = await recordCreate(journal, { kind: "pod", name: step.name }, () =>
         client.call<{ Id: string }>(step.request),
@@ -241,13 +241,14 @@ async function imageFacts(
 }
 
 /**
- * Creates the missing folders of subPaths inside Podman volumes through a helper container
- * that is never started (see PrepareSubPathsStep). A folder that exists is left exactly as
- * it is; a new one gets its volume's permissions, as the kubelet gives it, and root as owner.
+ * Prepares volume content through a helper container that is never started (see
+ * PrepareVolumesStep): the missing folders of subPaths (a folder that exists is left exactly
+ * as it is; a new one gets its volume's permissions, as the kubelet gives it, and root as
+ * owner), then the files of projected volumes.
  */
-async function prepareSubPaths(
+export async function prepareVolumes(
   client: PodmanClient,
-  step: PrepareSubPathsStep,
+  step: PrepareVolumesStep,
   journal: Journal,
 ): Promise<void> {
   const entry = { kind: "container", name: step.name } as const;
@@ -285,8 +286,56 @@ async function prepareSubPaths(
       body: directoryTar(inside, Date.now() / 1000),
     });
   }
+  for (const fill of step.projections) await writeProjection(client, step.name, fill);
   await removeContainer(client, step.name);
   journal.forget(entry);
+}
+
+/**
+ * Writes a projected volume as the kubelet's AtomicWriter does: the files into a new
+ * `..<hash>` directory, then `..data` pointing at it and each top-level name pointing into
+ * `..data`, so a process never sees half the new files. Empty files stand where Secret files
+ * are mounted over the volume, for the runtime to mount onto (the volume is read-only).
+ */
+export async function writeProjection(
+  client: PodmanClient,
+  helper: string,
+  fill: VolumeFill,
+): Promise<void> {
+  const now = Date.now() / 1000;
+  const entries: TarEntry[] = [{ type: "dir", path: fill.dataDir, mode: 0o755 }];
+  const dirs = new Set<string>();
+  const tops = new Set<string>();
+  for (const f of fill.files) {
+    const parts = f.path.split("/");
+    tops.add(parts[0] ?? f.path);
+    for (let i = 1; i < parts.length; i++) {
+      const dir = `${fill.dataDir}/${parts.slice(0, i).join("/")}`;
+      if (!dirs.has(dir)) entries.push({ type: "dir", path: dir, mode: 0o755 });
+      dirs.add(dir);
+    }
+    const data =
+      f.base64 !== undefined ? base64Bytes(f.base64) : new TextEncoder().encode(f.text ?? "");
+    entries.push({ type: "file", path: `${fill.dataDir}/${f.path}`, mode: f.mode, data });
+  }
+  entries.push({ type: "symlink", path: "..data", target: fill.dataDir });
+  for (const top of [...tops].sort())
+    entries.push({ type: "symlink", path: top, target: `..data/${top}` });
+  for (const point of fill.mountPoints)
+    entries.push({ type: "file", path: point, mode: 0o644, data: new Uint8Array() });
+  await client.call({
+    method: "PUT",
+    path: `/containers/${encodeURIComponent(helper)}/archive`,
+    query: { path: `/${fill.root}` },
+    body: tarOf(entries, now),
+  });
+}
+
+function base64Bytes(text: string): Uint8Array {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
 }
 
 /**

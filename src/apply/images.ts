@@ -27,7 +27,7 @@ export async function ensureImage(
   onEvent: (e: ImageEvent) => void,
   signal?: AbortSignal,
 ): Promise<ImageFacts> {
-  const who = `container${step.containers.length > 1 ? "s" : ""} ${step.containers.map((c) => `"${c}"`).join(", ")}`;
+  const who = `container${step.containers.length > 1 ? "s" : ""} ${step.containers.join(", ")}`;
   if (step.policy !== "Always") {
     const found = await inspectImage(client, step);
     if (found) return found;

@@ -2,9 +2,13 @@ import type { PodmanClient } from "../podman/client.ts";
 import { removeContainer, removePod, removeSharedVolume, removeVolume } from "../podman/objects.ts";
 import type { Leftover } from "./errors.ts";
 import type { HostFs, HostPathCreated } from "./hostpath.ts";
+import { removeSecret } from "./secrets.ts";
 
-/** A `claim` is a volume behind a PersistentVolumeClaim, which other pods may share. */
-type CreatedKind = "pod" | "container" | "volume" | "claim";
+/**
+ * A `claim` is a volume behind a PersistentVolumeClaim, which other pods may share; a
+ * `secret` is a Podman secret holding one key of a Secret.
+ */
+type CreatedKind = "pod" | "container" | "volume" | "claim" | "secret";
 
 /** An object created through Podman; `uncertain` when its create got no answer. */
 export type CreatedEntry = {
@@ -24,6 +28,7 @@ const COLLECTION = {
   container: "containers",
   volume: "volumes",
   claim: "volumes",
+  secret: "secrets",
 } as const;
 
 /**
@@ -65,6 +70,8 @@ export class Journal {
         } else if (entry.kind === "claim") {
           // Never forced: a pod played alongside this one may have mounted it meanwhile.
           if ((await removeSharedVolume(client, entry.name)) === "in-use") continue;
+        } else if (entry.kind === "secret") {
+          await removeSecret(client, entry.name);
         } else {
           hostFs.undo(entry.created);
         }

@@ -85,7 +85,7 @@ export async function updateContainers(
         (step.action === "ensure-image" && step.containers.some(touches)) ||
         (step.action === "check-image-user" && touches(step.container)) ||
         step.action === "prepare-host-path" ||
-        step.action === "prepare-sub-paths",
+        step.action === "prepare-volumes",
     );
     for (const step of changed) {
       // Containers already replaced stay so (each is its own transaction); no more are started.

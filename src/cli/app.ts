@@ -1,4 +1,5 @@
 import { cac } from "cac";
+import { checkDns1123Label } from "../manifest/names.ts";
 import { own } from "../manifest/own.ts";
 import { runDown } from "./commands/down.ts";
 import { runLogs } from "./commands/logs.ts";
@@ -13,6 +14,8 @@ import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from "./io.ts";
 import { parseFormat } from "./render.ts";
 
 type Options = Record<string, unknown>;
+
+const NAMESPACE = 'The namespace of objects that name none (default "default")';
 
 const RECURSIVE =
   "Also read the sub-folders of folder arguments (a folder gives its *.yaml, *.yml and *.json files)";
@@ -69,6 +72,15 @@ function forMri(args: readonly string[]): string[] {
   });
 }
 
+/** `-n NAMESPACE`, checked as the API server checks namespace names. */
+function namespaceOf(o: Options): { namespace?: string } {
+  const ns = str(o.namespace);
+  if (ns === undefined) return {};
+  const problem = checkDns1123Label(ns);
+  if (problem) throw new UsageError(`-n "${ns}" is not a valid namespace: ${problem}`);
+  return { namespace: ns };
+}
+
 /** The file arguments as the user wrote them (`-` for stdin). */
 function files(list: readonly string[]): string[] {
   return list.map((f) => (f === STDIN_ARG ? "-" : f));
@@ -122,6 +134,7 @@ export async function runCli(
     )
     .option("--strict", "Treat warnings (ignored fields) as errors")
     .option("-R, --recursive", RECURSIVE)
+    .option("-n, --namespace <namespace>", NAMESPACE)
     .option("-q, --quiet", "Print nothing on success")
     .action((args: string[], o: Options) => {
       const c = common(o);
@@ -142,6 +155,7 @@ export async function runCli(
         replace: bool(o.replace, false),
         keepOnError: bool(o.keepOnError, false),
         recursive: bool(o.recursive, false),
+        ...namespaceOf(o),
         ...(infra ? { infraImage: infra } : {}),
         ...(wait === undefined ? {} : { waitMs: wait }),
       });
@@ -152,12 +166,14 @@ export async function runCli(
     .option("--volumes", "Also remove the volumes kplay created for persistentVolumeClaims")
     .option("--strict", "Treat warnings as errors")
     .option("-R, --recursive", RECURSIVE)
+    .option("-n, --namespace <namespace>", NAMESPACE)
     .option("-q, --quiet", "Print nothing on success")
     .action((args: string[], o: Options) => {
       result = runDown(io, files(args), {
         ...withUrl(common(o)),
         volumes: bool(o.volumes, false),
         recursive: bool(o.recursive, false),
+        ...namespaceOf(o),
       });
     });
 
@@ -170,11 +186,13 @@ export async function runCli(
     .option("--infra-image <image>", "Image for the infra (pause) container")
     .option("--strict", "Treat warnings as errors")
     .option("-R, --recursive", RECURSIVE)
+    .option("-n, --namespace <namespace>", NAMESPACE)
     .action((args: string[], o: Options) => {
       const infra = str(o.infraImage);
       result = runPlan(io, files(args), {
         strict: bool(o.strict, false),
         recursive: bool(o.recursive, false),
+        ...namespaceOf(o),
         start: bool(o.start, true),
         ...(infra ? { infraImage: infra } : {}),
       });
@@ -184,10 +202,12 @@ export async function runCli(
     .command("validate [...files]", "Check the files; print diagnostics, or nothing and exit 0")
     .option("--strict", "Treat warnings as errors")
     .option("-R, --recursive", RECURSIVE)
+    .option("-n, --namespace <namespace>", NAMESPACE)
     .action((args: string[], o: Options) => {
       result = runValidate(io, files(args), {
         strict: bool(o.strict, false),
         recursive: bool(o.recursive, false),
+        ...namespaceOf(o),
         output: parseFormat(o.output),
       });
     });

@@ -48,6 +48,8 @@ export const DIAGNOSTIC_CODES = {
   "port-range": "a port is outside 1-65535",
   "duplicate-host-port": "two ports publish the same host port, protocol and address",
   "duplicate-pod": "two documents define pods with the same name",
+  "duplicate-object": "two objects of one kind share a name in one namespace",
+  "missing-reference": "a pod reads a ConfigMap, Secret or key the input does not have",
   "name-collision": "two pods' containers would get the same Podman name",
   "bad-quantity": "a resource quantity does not parse",
   "request-exceeds-limit": "a resource request is more than its limit",
@@ -61,6 +63,8 @@ export const DIAGNOSTIC_CODES = {
   "unsafe-sub-path": "a subPath is absolute or climbs out of its volume with ..",
   "run-as-root": "runAsNonRoot is set and the container would run as UID 0",
   "unsupported-env-source": "an env source kplay cannot compute before the pod runs",
+  "secret-expansion":
+    "a $(VAR) expansion of a Secret-sourced variable would write the secret into the container's settings",
   "unknown-port-name": "a probe names a port the container does not declare",
   "bad-annotation": "a Podman annotation has a value Podman cannot take",
   "bad-seccomp-profile": "a Localhost seccomp profile is missing or unsafe",

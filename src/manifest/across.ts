@@ -7,13 +7,19 @@ import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { podError } from "./context.ts";
 import type { FieldPath, PodDocument } from "./model.ts";
 
+/** A pod as the cross-pod rules see it: its Podman name and the object that wants it. */
+type NamedPod = PodDocument & { readonly name: string; readonly owner?: string };
+
 interface Seen {
-  readonly doc: PodDocument;
+  readonly doc: NamedPod;
   readonly path: FieldPath;
 }
 
-/** Every conflict between the pods of one input, reported at the later pod. */
-export function checkAcrossPods(docs: readonly PodDocument[]): Diagnostic[] {
+/**
+ * Every conflict between the pods of one input (workloads' pods included), reported at the
+ * later pod. `name` is each pod's Podman name.
+ */
+export function checkAcrossPods(docs: readonly NamedPod[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const where = (s: Seen) => {
     const span = s.doc.locate(s.path);
@@ -27,7 +33,7 @@ export function checkAcrossPods(docs: readonly PodDocument[]): Diagnostic[] {
   const hostPorts = new Map<string, { ip: string; at: Seen }[]>();
   for (const doc of docs) {
     const { pod } = doc;
-    const name = pod.metadata.name;
+    const name = doc.name;
     const at: Seen = { doc, path: ["metadata", "name"] };
     const first = pods.get(name);
     if (first) {
@@ -69,7 +75,18 @@ export function checkAcrossPods(docs: readonly PodDocument[]): Diagnostic[] {
           const published = hostPorts.get(key) ?? [];
           // Within one pod the per-pod rule already reports duplicates.
           const taken = published.find((x) => x.at.doc !== doc && overlaps(x.ip, ip))?.at;
-          if (taken) {
+          const sameOwner = taken && doc.owner !== undefined && taken.doc.owner === doc.owner;
+          if (taken && sameOwner) {
+            const span = doc.locate(portAt.path);
+            out.push({
+              code: "duplicate-host-port",
+              severity: "error",
+              message: `spec.${list}[${i}].ports[${j}].hostPort: ${p.hostPort}/${p.protocol ?? "TCP"} can be published by one pod on this host, and ${doc.owner} wants several`,
+              path: `spec.${list}[${i}].ports[${j}].hostPort`,
+              ...(span ? { span } : {}),
+              hint: "A cluster would leave the other replicas Pending; on one host, use replicas: 1 or drop the hostPort (a Service can publish the port instead)",
+            });
+          } else if (taken) {
             report(
               "duplicate-host-port",
               portAt,

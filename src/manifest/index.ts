@@ -6,7 +6,6 @@
  */
 import type { Document } from "yaml";
 import { type Diagnostic, hasErrors, strictify } from "../diagnostics/diagnostic.ts";
-import { checkAcrossPods } from "./across.ts";
 import { type ObjectContext, spanAt } from "./context.ts";
 import { decodeSource } from "./decode.ts";
 import type { PodDocument } from "./model.ts";
@@ -15,6 +14,7 @@ import type { KubeObject } from "./objects.ts";
 import { parseYaml } from "./parse.ts";
 import { toPlainValue } from "./plain.ts";
 import { redactSecrets } from "./redact.ts";
+import { checkReferences } from "./references.ts";
 import type { SourceFile } from "./source.ts";
 import { toObject } from "./to-object.ts";
 
@@ -50,6 +50,7 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
   let diagnostics: Diagnostic[] = [];
   const texts = new Map<string, string>();
   let documents = 0;
+  let position = 0;
   for (const file of files) {
     const decoded = decodeSource(file);
     if (!decoded.ok) {
@@ -77,7 +78,13 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
       for (const found of checkObject(ctx, value.value)) {
         const at: ObjectContext = { ...ctx, prefix: found.prefix };
         const locate: PodDocument["locate"] = (path) => spanAt(at, path);
-        const source = { file: file.name, dir: file.dir, documentIndex, locate };
+        const source = {
+          file: file.name,
+          dir: file.dir,
+          documentIndex,
+          position: position++,
+          locate,
+        };
         if (found.kind === "Pod") {
           const namespace = found.pod.metadata.namespace ?? defaultNamespace;
           pods.push({ pod: found.pod, namespace, ...source });
@@ -89,7 +96,7 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
     sortBySpan(diagnostics, first);
   }
   if (documents === 0 && diagnostics.length === 0) diagnostics.push(noObjects(files));
-  if (!hasErrors(diagnostics)) diagnostics.push(...checkAcrossPods(pods));
+  if (!hasErrors(diagnostics)) diagnostics.push(...checkReferences(pods, objects));
   if (options.strict === true) diagnostics = strictify(diagnostics);
   const failed = hasErrors(diagnostics);
   return {

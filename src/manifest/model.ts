@@ -190,6 +190,32 @@ export interface Volume {
     optional?: boolean;
   };
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  downwardAPI?: { items?: DownwardAPIFile[]; defaultMode?: number };
+  projected?: { sources?: VolumeProjection[]; defaultMode?: number };
+}
+
+export interface KeyToPath {
+  key: string;
+  path: string;
+  mode?: number;
+}
+
+/** One file of a downwardAPI volume (or projection): a field of the pod or a resource value. */
+export interface DownwardAPIFile {
+  path: string;
+  fieldRef?: { fieldPath: string; apiVersion?: string };
+  resourceFieldRef?: { resource: string; containerName?: string; divisor?: string | number };
+  mode?: number;
+}
+
+/** One source of a projected volume. */
+export interface VolumeProjection {
+  configMap?: { name: string; items?: KeyToPath[]; optional?: boolean };
+  secret?: { name: string; items?: KeyToPath[]; optional?: boolean };
+  downwardAPI?: { items?: DownwardAPIFile[] };
+  serviceAccountToken?: unknown;
+  clusterTrustBundle?: unknown;
+  podCertificate?: unknown;
 }
 
 export interface HostAlias {
@@ -242,6 +268,8 @@ export interface PodDocument {
   readonly dir: string;
   /** 0-based index of the YAML document within its file. */
   readonly documentIndex: number;
+  /** The pod's place among all objects of the input (files, documents, List items). */
+  readonly position?: number;
   /** Finds the source span of a field path inside this document (`["spec","containers",0]`). */
   readonly locate: (path: FieldPath) => Span | undefined;
 }

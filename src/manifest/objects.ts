@@ -23,6 +23,8 @@ export interface ObjectSource {
   readonly dir: string;
   /** 0-based index of the YAML document within its file. */
   readonly documentIndex: number;
+  /** The object's place among all objects of the input (files, documents, List items). */
+  readonly position?: number;
   /** Finds the source span of a field path relative to the object. */
   readonly locate: (path: FieldPath) => Span | undefined;
 }

@@ -185,6 +185,14 @@ const container = v.object({
 });
 
 const keyToPath = v.array(v.object({ key: str, path: str, mode: opt(int) }));
+const downwardFile = v.object({
+  path: str,
+  fieldRef: opt(v.object({ fieldPath: str, apiVersion: opt(str) })),
+  resourceFieldRef: opt(
+    v.object({ resource: str, containerName: opt(str), divisor: opt(quantity) }),
+  ),
+  mode: opt(int),
+});
 
 const volume = v.object({
   name: str,
@@ -218,6 +226,21 @@ const volume = v.object({
     }),
   ),
   persistentVolumeClaim: opt(v.object({ claimName: str, readOnly: opt(bool) })),
+  downwardAPI: opt(v.object({ items: opt(v.array(downwardFile)), defaultMode: opt(int) })),
+  projected: opt(
+    v.object({
+      sources: opt(
+        v.array(
+          v.object({
+            configMap: opt(v.object({ name: str, items: opt(keyToPath), optional: opt(bool) })),
+            secret: opt(v.object({ name: str, items: opt(keyToPath), optional: opt(bool) })),
+            downwardAPI: opt(v.object({ items: opt(v.array(downwardFile)) })),
+          }),
+        ),
+      ),
+      defaultMode: opt(int),
+    }),
+  ),
 });
 
 const podSecurityContext = v.object({

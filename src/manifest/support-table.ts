@@ -14,8 +14,6 @@ export interface SupportEntry {
   /** Why: the detail after the colon of the diagnostic (`… is ignored: <reason>`). */
   readonly reason?: string;
   readonly hint?: string;
-  /** Waiting for ConfigMap and Secret kinds: flip to `supported` once the planner reads them. */
-  readonly pendingConfigSources?: true;
   readonly podman: SupportStatus;
   /** How sure the podman column is, from reading podman's kube play sources and docs. */
   readonly podmanConfidence: "high" | "medium" | "low";
@@ -41,20 +39,12 @@ const U = (
   podman: SupportStatus = "ignored",
   podmanConfidence: SupportEntry["podmanConfidence"] = "low",
 ): SupportEntry => ({ status: "unsupported", reason, podman, podmanConfidence });
-const CONFIG: SupportEntry = {
-  status: "unsupported",
-  reason: "kplay does not read ConfigMaps and Secrets yet",
-  hint: "ConfigMap and Secret kinds are not supported yet",
-  pendingConfigSources: true,
-  podman: "supported",
-  podmanConfidence: "high",
-};
 
 const HOST = "kplay runs every pod on this host";
 const SERVER = "it is set by the API server";
 const ACCOUNTS = "kplay has no service accounts";
 const VOLUME =
-  "kplay supports hostPath, emptyDir and persistentVolumeClaim volumes (configMap and secret to come)";
+  "kplay supports hostPath, emptyDir, persistentVolumeClaim, configMap, secret, downwardAPI and projected volumes";
 
 /** The support table. */
 export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
@@ -157,8 +147,11 @@ export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
   "EnvVar.valueFrom": S(),
   "EnvVarSource.fieldRef": S("partial", "high"),
   "EnvVarSource.resourceFieldRef": S(),
-  "EnvVarSource.configMapKeyRef": CONFIG,
-  "EnvVarSource.secretKeyRef": CONFIG,
+  "EnvVarSource.configMapKeyRef": S("supported", "high"),
+  "EnvVarSource.secretKeyRef": P(
+    "the value comes from Podman's secret store (libpod secret_env); podman inspect shows it in Config.Env, as Podman shows every secret env var",
+    "supported",
+  ),
   "EnvVarSource.fileKeyRef": U("not translated yet"),
   "ObjectFieldSelector.fieldPath": S(),
   "ObjectFieldSelector.apiVersion": S(),
@@ -166,8 +159,8 @@ export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
   "ResourceFieldSelector.containerName": S(),
   "ResourceFieldSelector.divisor": S(),
   "EnvFromSource.prefix": S(),
-  "EnvFromSource.configMapRef": CONFIG,
-  "EnvFromSource.secretRef": CONFIG,
+  "EnvFromSource.configMapRef": S("supported", "high"),
+  "EnvFromSource.secretRef": S("supported", "high"),
 
   "ContainerPort.name": S(),
   "ContainerPort.containerPort": S("supported", "high"),
@@ -256,8 +249,19 @@ export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
   "Volume.name": S("supported", "high"),
   "Volume.hostPath": S("supported", "high"),
   "Volume.emptyDir": S("supported", "high"),
-  "Volume.configMap": CONFIG,
-  "Volume.secret": CONFIG,
+  "Volume.configMap": P(
+    "files in a Podman volume of the pod, laid out as the kubelet lays them out and updated in place; a subPath mount needs Podman 4.4",
+    "supported",
+  ),
+  "Volume.secret": P(
+    "each file mounted from Podman's secret store onto a tmpfs; Podman refuses empty or over 500 kB values",
+    "supported",
+  ),
+  "Volume.downwardAPI": S("unsupported", "medium"),
+  "Volume.projected": P(
+    "configMap, secret and downwardAPI sources; serviceAccountToken, clusterTrustBundle and podCertificate are refused",
+    "unsupported",
+  ),
   "Volume.persistentVolumeClaim": S("supported", "high"),
   "HostPathVolumeSource.path": S("supported", "high"),
   "HostPathVolumeSource.type": S(),
@@ -294,6 +298,27 @@ export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
   "SecretVolumeSource.items": S(),
   "SecretVolumeSource.defaultMode": S(),
   "SecretVolumeSource.optional": S(),
+  "DownwardAPIVolumeSource.items": S("unsupported"),
+  "DownwardAPIVolumeSource.defaultMode": S("unsupported"),
+  "DownwardAPIVolumeFile.path": S("unsupported"),
+  "DownwardAPIVolumeFile.fieldRef": S("unsupported"),
+  "DownwardAPIVolumeFile.resourceFieldRef": S("unsupported"),
+  "DownwardAPIVolumeFile.mode": S("unsupported"),
+  "ProjectedVolumeSource.sources": S("unsupported"),
+  "ProjectedVolumeSource.defaultMode": S("unsupported"),
+  "VolumeProjection.configMap": S("unsupported"),
+  "VolumeProjection.secret": S("unsupported"),
+  "VolumeProjection.downwardAPI": S("unsupported"),
+  "VolumeProjection.serviceAccountToken": U("kplay has no service accounts to make tokens for"),
+  "VolumeProjection.clusterTrustBundle": U("kplay has no cluster trust bundles"),
+  "VolumeProjection.podCertificate": U("kplay has no cluster certificate authority"),
+  "ConfigMapProjection.name": S("unsupported"),
+  "ConfigMapProjection.items": S("unsupported"),
+  "ConfigMapProjection.optional": S("unsupported"),
+  "SecretProjection.name": S("unsupported"),
+  "SecretProjection.items": S("unsupported"),
+  "SecretProjection.optional": S("unsupported"),
+  "DownwardAPIProjection.items": S("unsupported"),
   "KeyToPath.key": S(),
   "KeyToPath.path": S(),
   "KeyToPath.mode": S(),
@@ -335,6 +360,11 @@ export const SUPPORT_KINDS: Readonly<Record<string, SupportEntry>> = {
       [`${kind}.status`, I("it is written by the cluster, not read", "ignored", "high")],
     ]),
   ),
+  "LabelSelector.matchLabels": S("supported", "high"),
+  "LabelSelector.matchExpressions": S(),
+  "LabelSelectorRequirement.key": S(),
+  "LabelSelectorRequirement.operator": S(),
+  "LabelSelectorRequirement.values": S(),
   "PodTemplateSpec.metadata": S("supported", "high"),
   "PodTemplateSpec.spec": S("supported", "high"),
   "JobTemplateSpec.metadata": S(),

@@ -26,7 +26,8 @@ export const LabelSelectorSchema = v.object({
   ),
 });
 
-const template = v.object({ metadata: opt(TemplateMetaSchema), spec: PodSpecSchema });
+// A template without metadata has empty metadata, so every pod maker can read its labels.
+const template = v.object({ metadata: v.optional(TemplateMetaSchema, {}), spec: PodSpecSchema });
 const rollingUpdate = v.object({
   maxSurge: opt(intOrString),
   maxUnavailable: opt(intOrString),

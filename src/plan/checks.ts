@@ -5,29 +5,45 @@
  * validation's, and planPod refuses a pod that has any.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
+import type { DataIndex, DesiredState } from "../graph/types.ts";
 import { formatPath, podError } from "../manifest/context.ts";
 import type { Container, FieldPath, PodDocument } from "../manifest/model.ts";
 import { containerAnnotationFields } from "./annotations.ts";
 import { DEFAULT_NODE } from "./downward.ts";
-import { mountSubPath, planEnv } from "./env.ts";
+import { mountSubPath, planEnv, referencedNames, secretExpansion } from "./env.ts";
 import { podUserNamespace } from "./namespaces.ts";
 import { probeHandler } from "./probes.ts";
 import { containerSecurity } from "./security.ts";
 import { signalNumber } from "./signals.ts";
 import type { PlanOptions } from "./types.ts";
 
+const SECRET_EXPANSION_HINT =
+  "Read the variable in the program itself (sh -c 'echo $PASSWORD'): the shell expands it at run time, from Podman's secret store";
+
 type Report = (code: string, path: FieldPath, message: string, hint?: string) => void;
 
-/** Every reason the planner cannot plan these pods; empty when it can. */
-export function checkPlannable(
-  docs: readonly PodDocument[],
-  options: PlanOptions = {},
-): Diagnostic[] {
-  return docs.flatMap((d) => checkPod(d, options));
+/** What the checks need besides the plan options: the input's ConfigMaps and Secrets. */
+export type CheckOptions = PlanOptions & { readonly data?: DataIndex };
+
+const NO_DATA: DataIndex = { configMaps: new Map(), secrets: new Map() };
+
+/** Every reason the planner cannot plan the desired state's pods; empty when it can. */
+export function checkPlannable(state: DesiredState, options: PlanOptions = {}): Diagnostic[] {
+  // A workload's pods share their template: its refusals are told once, at the template.
+  const seen = new Set<string>();
+  return state.objects
+    .flatMap((o) => o.pods)
+    .flatMap((p) => checkPod(p.doc, { ...options, data: state.data }))
+    .filter((d) => {
+      const key = `${d.span?.file}:${d.span?.offset}:${d.code}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
 }
 
 /** The reasons one pod cannot be planned. */
-export function checkPod(doc: PodDocument, options: PlanOptions = {}): Diagnostic[] {
+export function checkPod(doc: PodDocument, options: CheckOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report: Report = (code, path, message, hint) => {
     out.push(podError(doc, code, path, message, hint));
@@ -59,21 +75,45 @@ function checkContainer(
   c: Container,
   at: FieldPath,
   earlier: readonly string[],
-  options: PlanOptions,
+  options: CheckOptions,
   report: Report,
 ): void {
   const { pod } = doc;
-  const { env, problems } = planEnv(pod, c, options.node ?? DEFAULT_NODE);
+  const { env, secretEnv, problems } = planEnv(pod, c, options.node ?? DEFAULT_NODE, {
+    data: options.data ?? NO_DATA,
+    namespace: doc.namespace,
+  });
   for (const p of problems) {
-    const path = [
-      ...at,
-      "env",
-      p.index,
-      "valueFrom",
-      p.field,
-      ...(p.field === "fieldRef" ? ["fieldPath"] : []),
-    ];
-    report("unsupported-env-source", path, `${formatPath(path)}: ${p.problem}`);
+    const path =
+      p.field === "value"
+        ? [...at, "env", p.index, "value"]
+        : [
+            ...at,
+            "env",
+            p.index,
+            "valueFrom",
+            p.field,
+            ...(p.field === "fieldRef" ? ["fieldPath"] : []),
+          ];
+    report(
+      p.field === "value" ? "secret-expansion" : "unsupported-env-source",
+      path,
+      `${formatPath(path)}: ${p.problem}`,
+      p.field === "value" ? SECRET_EXPANSION_HINT : undefined,
+    );
+  }
+  for (const field of ["command", "args"] as const) {
+    (c[field] ?? []).forEach((arg, j) => {
+      const secret = referencedNames(arg).filter((n) => Object.hasOwn(secretEnv, n));
+      if (secret.length === 0) return;
+      const path = [...at, field, j];
+      report(
+        "secret-expansion",
+        path,
+        `${formatPath(path)}: ${secretExpansion(secret)}`,
+        SECRET_EXPANSION_HINT,
+      );
+    });
   }
   const sc = containerSecurity(pod, c);
   if (sc.runAsNonRoot && sc.runAsUser === 0) {

@@ -1,6 +1,6 @@
 import type { Container, Pod, RestartPolicy } from "../manifest/model.ts";
 import { ANNOTATION, autoUpdateLabels, containerAnnotationFields } from "./annotations.ts";
-import { expandArgv, mountSubPath, planEnv } from "./env.ts";
+import { type EnvData, expandArgv, mountSubPath, planEnv } from "./env.ts";
 import {
   hashJson,
   LABEL_CONTAINER,
@@ -30,7 +30,11 @@ const RESTART: Record<RestartPolicy, string> = {
 /** What planning one container needs besides the container itself. */
 export interface ContainerContext {
   readonly pod: Pod;
+  /** The Podman pod's name: containers are `<it>-<container>`. */
+  readonly podName: string;
   readonly init: boolean;
+  /** Where the ConfigMaps and Secrets the container reads come from. */
+  readonly envData: EnvData;
   readonly bindings: ReadonlyMap<string, VolumeBinding>;
   readonly node: NodeFacts;
   readonly seccompRoot: string;
@@ -65,9 +69,9 @@ function mergeResources(
  */
 export function planContainer(c: Container, ctx: ContainerContext): PlannedContainer {
   const { pod, init } = ctx;
-  const name = containerName(pod.metadata.name, c.name);
+  const name = containerName(ctx.podName, c.name);
   const sc = containerSecurity(pod, c);
-  const { env } = planEnv(pod, c, ctx.node);
+  const { env, secretEnv, secretDigests } = planEnv(pod, c, ctx.node, ctx.envData);
   const entrypoint = expandArgv(c.command, env);
   const command = expandArgv(c.args, env);
   // subPathExpr is resolved here, so volumes.ts only ever sees a plain subPath.
@@ -76,7 +80,11 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
     const subPath = mountSubPath(mount, env);
     return subPath ? { ...m, subPath } : m;
   });
-  const mounts = containerMounts({ ...c, volumeMounts }, ctx.bindings);
+  const mounts = containerMounts(
+    { ...c, volumeMounts },
+    ctx.bindings,
+    pod.spec.securityContext?.fsGroup,
+  );
   const probes = plannedProbes(c);
   const annotated = containerAnnotationFields(pod, c.name, ctx.earlier);
   const resources = mergeResources(resourceLimits(c), annotated.resources);
@@ -86,18 +94,20 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
   const restart = pod.spec.restartPolicy ?? "Always";
   const body: Record<string, unknown> = {
     name,
-    pod: pod.metadata.name,
+    pod: ctx.podName,
     image: c.image,
     ...(entrypoint ? { entrypoint } : {}),
     ...(command ? { command } : {}),
     // The image's env is added by the executor (withImageEnv); libpod's defaults never.
     unsetenvall: true,
     ...(Object.keys(env).length > 0 ? { env } : {}),
+    ...(Object.keys(secretEnv).length > 0 ? { secret_env: secretEnv } : {}),
     ...(c.workingDir ? { work_dir: c.workingDir } : {}),
     ...securityFields(sc, ctx.seccompRoot),
     ...containerNamespaceFields(pod),
     ...(mounts.mounts.length ? { mounts: mounts.mounts } : {}),
     ...(mounts.volumes.length ? { volumes: mounts.volumes } : {}),
+    ...(mounts.secrets.length ? { secrets: mounts.secrets } : {}),
     ...(resources ? { resource_limits: resources } : {}),
     ...healthcheckFields(probes, restart),
     ...annotated.fields,
@@ -112,15 +122,21 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
         }
       : { restart_policy: RESTART[restart] }),
   };
-  // Probes live outside the request (kplay runs most of them), but changing one is a change.
-  const hash = hashJson({ body, probes });
+  // Probes live outside the request (kplay runs most of them), but changing one is a change;
+  // so is a new value of a Secret it reads (the request names only the Podman secret).
+  const secretValues = [...secretDigests, ...mounts.secretDigests];
+  const hash = hashJson({
+    body,
+    probes,
+    ...(secretValues.length ? { secrets: secretValues } : {}),
+  });
   const readiness = probes.find((p) => p.kind === "readiness");
   // Pod labels on every container, as `podman kube play` puts them, then kplay's own.
   body.labels = {
     ...autoUpdateLabels(pod, c.name),
     ...(pod.metadata.labels ?? {}),
     [LABEL_MANAGED]: "true",
-    [LABEL_POD]: pod.metadata.name,
+    [LABEL_POD]: ctx.podName,
     [LABEL_CONTAINER]: c.name,
     ...(init ? { [LABEL_INIT]: "true" } : {}),
     [LABEL_CONTAINER_HASH]: hash,

@@ -3,7 +3,7 @@
  * `resourceFieldRef` (a container's requests and limits), evaluated as the kubelet does.
  * Each function returns the value, or a problem sentence for checks.ts to report.
  */
-import { createHash } from "node:crypto";
+import { stableUuid } from "../graph/hash.ts";
 import type { Container, EnvVarSource, Pod } from "../manifest/model.ts";
 import { parseQuantity, type Rational, toBytes, toMilli } from "../manifest/quantity.ts";
 import { effectiveResources } from "./resources.ts";
@@ -25,12 +25,7 @@ export type Evaluated = { ok: true; value: string } | { ok: false; problem: stri
  */
 export function podUid(pod: Pod): string {
   if (pod.metadata.uid) return pod.metadata.uid;
-  const hex = createHash("sha256")
-    .update(`kplay/${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`)
-    .digest("hex");
-  // Shaped as an RFC 9562 version 8 (custom) UUID.
-  const variant = ((Number.parseInt(hex[16] ?? "0", 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return stableUuid(`kplay/${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`);
 }
 
 /** `metadata.labels['key']` to `["metadata.labels", "key"]`, as Kubernetes' fieldpath splits it. */

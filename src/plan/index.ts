@@ -1,20 +1,48 @@
 // POSIX whatever kplay runs on: these are paths on Podman's (Linux) host, not on kplay's.
 import { normalize } from "node:path/posix";
-import type { Container, Pod, PodDocument } from "../manifest/model.ts";
+import type {
+  ClaimResource,
+  DataIndex,
+  DesiredState,
+  PodInstance,
+  SecretResource,
+} from "../graph/types.ts";
+import type { Container, Pod } from "../manifest/model.ts";
+import { own } from "../manifest/own.ts";
 import { checkPod } from "./checks.ts";
 import { type PlannedContainer, planContainer } from "./container.ts";
 import { DEFAULT_NODE } from "./downward.ts";
 import { planImages } from "./images.ts";
-import { hashJson, LABEL_GRACE, LABEL_MANAGED, LABEL_POD_HASH } from "./labels.ts";
+import {
+  hashJson,
+  LABEL_ATTEMPT,
+  LABEL_CLAIM,
+  LABEL_DIGEST,
+  LABEL_GRACE,
+  LABEL_MANAGED,
+  LABEL_NAMESPACE,
+  LABEL_OWNER,
+  LABEL_POD,
+  LABEL_POD_HASH,
+  LABEL_SECRET,
+  LABEL_SECRET_KEY,
+  LABEL_SLOT,
+  LABEL_TEMPLATE,
+  ownerLabel,
+} from "./labels.ts";
 import { podCreateBody } from "./pod.ts";
+import type { Projection } from "./projections.ts";
 import { DEFAULT_SECCOMP_ROOT } from "./security.ts";
 import type {
   CreateContainerStep,
+  EnsureSecretStep,
+  EnsureVolumeStep,
   Plan,
   PlanOptions,
   PodPlan,
-  PrepareSubPathsStep,
+  PrepareVolumesStep,
   Step,
+  VolumeFill,
 } from "./types.ts";
 import { planVolumes } from "./volumes.ts";
 
@@ -26,30 +54,80 @@ export class UnplannablePodError extends Error {
   override readonly name = "UnplannablePodError";
 }
 
-/**
- * Translates validated Pods into a plan of libpod requests. Pure: no I/O, no clock, no
- * randomness; every outside fact arrives in `options`. Callers run `checkPlannable` first.
- */
-export function planPods(docs: readonly PodDocument[], options: PlanOptions = {}): Plan {
-  return { kind: "kplay.plan", version: 1, pods: docs.map((d) => planPod(d, options)) };
+/** Everything planning needs from the desired state besides the pod itself. */
+export interface PodPlanContext {
+  readonly data: DataIndex;
 }
 
 /**
- * Translates one Pod: version requirements, images and the image checks first (nothing is
- * created before they pass), then host paths and volumes, the pod, its containers, start.
+ * Translates the desired state into a plan of libpod requests. Pure: no I/O, no clock, no
+ * randomness; every outside fact arrives in `options`. Callers run `checkPlannable` first.
  */
-export function planPod(doc: PodDocument, options: PlanOptions = {}): PodPlan {
-  const problems = checkPod(doc, options);
+export function planState(state: DesiredState, options: PlanOptions = {}): Plan {
+  const ctx: PodPlanContext = { data: state.data };
+  const objects = state.objects.map((o) => ({
+    object: objectId(o.ref),
+    source: { file: o.source.file, document: o.source.documentIndex },
+    rollout: o.rollout,
+    pods: o.pods.map((p) => planPod(p, ctx, options)),
+  }));
+  // Each image once, with who uses it: `<container> of <kind>/<name>` for its messages.
+  const seen = new Set<string>();
+  const containers = state.objects.flatMap((o) =>
+    o.pods.flatMap((p) => {
+      const spec = p.doc.pod.spec;
+      return [...(spec.initContainers ?? []), ...spec.containers].flatMap((c) => {
+        const name = `"${c.name}" of ${ownerLabel(o.ref)}`;
+        if (seen.has(`${c.image}\u0000${name}`)) return [];
+        seen.add(`${c.image}\u0000${name}`);
+        return [{ ...c, name }];
+      });
+    }),
+  );
+  return {
+    kind: "kplay.plan",
+    version: 2,
+    images: planImages(containers),
+    secrets: state.secrets.map(planSecret),
+    claims: state.claims.map(planClaim),
+    objects,
+  };
+}
+
+/** `kind/namespace/name`, as plans and messages name an object. */
+export function objectId(ref: { kind: string; namespace: string; name: string }): string {
+  return `${ref.kind.toLowerCase()}/${ref.namespace}/${ref.name}`;
+}
+
+/**
+ * Translates one pod: version requirements and image checks first (nothing is created before
+ * they pass), then host paths and volumes, the pod, its containers, start. Images, Secrets
+ * and claims are the plan's own steps, shared by every pod.
+ */
+export function planPod(
+  instance: PodInstance,
+  ctx: PodPlanContext,
+  options: PlanOptions = {},
+): PodPlan {
+  const doc = instance.doc;
+  const problems = checkPod(doc, { ...options, data: ctx.data });
   // Never plan around a refusal (an unsafe subPath, a root user): fail loudly instead.
   if (problems.length > 0) throw new UnplannablePodError(problems.map((p) => p.message).join("; "));
   const { pod } = doc;
-  const name = pod.metadata.name;
+  const name = doc.name;
+  const node = options.node ?? DEFAULT_NODE;
   const inits = pod.spec.initContainers ?? [];
-  const volumes = planVolumes(name, pod.spec.volumes ?? [], doc.dir);
+  const volumes = planVolumes(pod.spec.volumes ?? [], {
+    pod: name,
+    dir: doc.dir,
+    projection: { pod, namespace: doc.namespace, data: ctx.data, node },
+  });
   const context = {
     pod,
+    podName: name,
+    envData: { data: ctx.data, namespace: doc.namespace },
     bindings: volumes.bindings,
-    node: options.node ?? DEFAULT_NODE,
+    node,
     seccompRoot: options.seccompProfileRoot ?? DEFAULT_SECCOMP_ROOT,
   };
   const containers: PlannedContainer[] = [];
@@ -62,30 +140,40 @@ export function planPod(doc: PodDocument, options: PlanOptions = {}): PodPlan {
       planContainer(c, { ...context, init, earlier: containers.map((p) => p.step.container) }),
     );
   }
-  const podBody = podCreateBody(pod, options);
+  const podBody = podCreateBody(pod, name, options);
   // The pod hash covers what cannot change without recreating the pod: its own settings, its
   // volumes, and the grace period `down` reads from the pod's label (a label cannot be
-  // changed in place). Containers carry their own hashes and can be replaced one by one.
+  // changed in place). Containers carry their own hashes and can be replaced one by one; a
+  // projected volume's files are updated in place, so they are not part of it.
   const grace = pod.spec.terminationGracePeriodSeconds;
   const podHash = hashJson({ pod: podBody, volumes: volumes.steps, grace: grace ?? null });
+  const owner = ownerLabel(instance.owner);
   const labels = podBody.labels as Record<string, string>;
   labels[LABEL_POD_HASH] = podHash;
+  labels[LABEL_NAMESPACE] = doc.namespace;
+  labels[LABEL_OWNER] = owner;
+  if (instance.owner.kind !== "Pod") labels[LABEL_SLOT] = String(instance.slot);
+  if (instance.templateHash !== undefined) labels[LABEL_TEMPLATE] = instance.templateHash;
+  if (instance.attempt !== undefined) labels[LABEL_ATTEMPT] = String(instance.attempt);
   if (grace !== undefined) labels[LABEL_GRACE] = String(grace);
+  const folderSubPaths = containers.some((p) => p.namedSubPaths.some((s) => !s.file));
+  const fileSubPaths = containers.some((p) => p.namedSubPaths.some((s) => s.file));
   const steps: Step[] = [
-    ...(containers.some((p) => p.namedSubPaths.length > 0)
+    ...(folderSubPaths || fileSubPaths
       ? [
           {
             action: "require-podman" as const,
             version: "4.4.0",
-            feature: "subPath in an emptyDir or claim volume",
+            feature: folderSubPaths
+              ? "subPath in an emptyDir or claim volume"
+              : "subPath in a configMap, downwardAPI or projected volume",
           },
         ]
       : []),
     ...privilegedPorts([...inits, ...pod.spec.containers]),
-    ...planImages([...inits, ...pod.spec.containers]),
     ...containers.flatMap((p) => (p.imageCheck ? [p.imageCheck] : [])),
     ...volumes.steps,
-    ...subPathFolders(name, containers, all),
+    ...prepareVolumes(name, containers, all, volumes.projections),
     ...uniqueHostPaths(containers),
     {
       action: "create-pod",
@@ -103,6 +191,12 @@ export function planPod(doc: PodDocument, options: PlanOptions = {}): PodPlan {
   }
   return {
     name,
+    pod: pod.metadata.name,
+    namespace: doc.namespace,
+    owner,
+    slot: instance.slot,
+    ...(instance.templateHash !== undefined ? { templateHash: instance.templateHash } : {}),
+    ...(instance.attempt !== undefined ? { attempt: instance.attempt } : {}),
     source: { file: doc.file, document: doc.documentIndex },
     podHash,
     containerHashes: Object.fromEntries(containers.map((p) => [p.step.container, p.step.hash])),
@@ -111,30 +205,101 @@ export function planPod(doc: PodDocument, options: PlanOptions = {}): PodPlan {
   };
 }
 
+/** The Podman secret of one Secret key; its body (the value) is added by the executor. */
+function planSecret(s: SecretResource): EnsureSecretStep {
+  const labels = {
+    [LABEL_MANAGED]: "true",
+    [LABEL_NAMESPACE]: s.secret.namespace,
+    [LABEL_SECRET]: `${s.secret.namespace}/${s.secret.name}`,
+    [LABEL_SECRET_KEY]: s.key,
+    [LABEL_DIGEST]: s.digest,
+  };
+  return {
+    action: "ensure-secret",
+    name: s.name,
+    secret: `${s.secret.namespace}/${s.secret.name}`,
+    key: s.key,
+    digest: s.digest,
+    request: {
+      method: "POST",
+      path: "/secrets/create",
+      query: { name: s.name, driver: "file", labels: JSON.stringify(labels) },
+    },
+  };
+}
+
 /**
- * The step that creates subPath folders inside Podman volumes, when any container mounts one
- * (the helper container uses the first such container's image, which is ensured by then).
+ * The Podman volume of a claim, named after it (as `podman kube play` maps it): reused when
+ * it exists (whoever made it), created and labelled as kplay's when it does not, with the
+ * claim's `volume.podman.io/*` annotations as its driver and options.
  */
-function subPathFolders(
+function planClaim(c: ClaimResource): EnsureVolumeStep {
+  const a = c.annotations ?? {};
+  const options: Record<string, string> = {};
+  const known: [string, string][] = [
+    ["volume.podman.io/device", "device"],
+    ["volume.podman.io/type", "type"],
+    ["volume.podman.io/mount-options", "o"],
+    ["volume.podman.io/uid", "UID"],
+    ["volume.podman.io/gid", "GID"],
+  ];
+  for (const [annotation, option] of known) {
+    const v = own(a, annotation);
+    if (v !== undefined) options[option] = v;
+  }
+  const driver = own(a, "volume.podman.io/driver");
+  return {
+    action: "ensure-volume",
+    claim: `${c.claim.namespace}/${c.claim.name}`,
+    name: c.name,
+    exists: { method: "GET", path: `/volumes/${encodeURIComponent(c.name)}/exists` },
+    request: {
+      method: "POST",
+      path: "/volumes/create",
+      body: {
+        Name: c.name,
+        ...(driver ? { Driver: driver } : {}),
+        Label: {
+          ...(c.labels ?? {}),
+          [LABEL_MANAGED]: "true",
+          [LABEL_CLAIM]: c.name,
+          [LABEL_NAMESPACE]: c.claim.namespace,
+        },
+        ...(Object.keys(options).length > 0 ? { Options: options } : {}),
+      },
+    },
+  };
+}
+
+/**
+ * The step that prepares volume content (subPath folders, projected files) before any
+ * container mounts them; the helper uses the first container's image (present by then).
+ */
+function prepareVolumes(
   pod: string,
   containers: readonly PlannedContainer[],
   all: readonly { c: Container }[],
-): PrepareSubPathsStep[] {
-  const first = containers.findIndex((p) => p.namedSubPaths.length > 0);
-  const image = all[first]?.c.image;
-  if (image === undefined) return [];
-  const mounts = [...new Set(containers.flatMap((p) => p.namedSubPaths.map((s) => s.volume)))];
+  projections: ReadonlyMap<string, Projection>,
+): PrepareVolumesStep[] {
+  const image = all[0]?.c.image;
+  const folderMounts = containers.flatMap((p) => p.namedSubPaths.filter((s) => !s.file));
+  if (image === undefined || (folderMounts.length === 0 && projections.size === 0)) return [];
+  const mounts = [...new Set([...folderMounts.map((s) => s.volume), ...projections.keys()])];
+  const root = (volume: string) => `kplay/${mounts.indexOf(volume)}`;
   const folders = [
-    ...new Set(
-      containers.flatMap((p) =>
-        p.namedSubPaths.map((s) => `kplay/${mounts.indexOf(s.volume)}/${normalize(s.path)}`),
-      ),
-    ),
+    ...new Set(folderMounts.map((s) => `${root(s.volume)}/${normalize(s.path)}`)),
   ].map((f) => f.replace(/\/+$/, ""));
-  const name = `${pod}-kplay_subpaths`;
+  const fills: VolumeFill[] = [...projections].map(([volume, p]) => ({
+    root: root(volume),
+    volume,
+    dataDir: p.dataDir,
+    files: p.files,
+    mountPoints: p.secrets.map((f) => f.path),
+  }));
+  const name = `${pod}-kplay_volumes`;
   return [
     {
-      action: "prepare-sub-paths",
+      action: "prepare-volumes",
       name,
       request: {
         method: "POST",
@@ -145,10 +310,11 @@ function subPathFolders(
           command: ["/kplay-never-started"],
           netns: { nsmode: "none" },
           volumes: mounts.map((v, i) => ({ Name: v, Dest: `/kplay/${i}` })),
-          labels: { [LABEL_MANAGED]: "true" },
+          labels: { [LABEL_MANAGED]: "true", [LABEL_POD]: pod },
         },
       },
       folders,
+      projections: fills,
     },
   ];
 }

@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 /** Labels kplay puts on what it creates; `ps`, `down` and converge find objects by them. */
 export const LABEL_MANAGED = "io.kplay.managed";
 export const LABEL_POD = "io.kplay.pod";
@@ -16,6 +14,27 @@ export const LABEL_INIT = "io.kplay.init";
 export const LABEL_CLAIM = "io.kplay.claim";
 /** The readiness probe (JSON of a PlannedProbe), so `ps` can tell ready from running. */
 export const LABEL_READINESS = "io.kplay.readiness";
+/** The Kubernetes namespace of what kplay made for an object. */
+export const LABEL_NAMESPACE = "io.kplay.namespace";
+/** The object that wants a pod (`deployment/web`, `pod/db`), within its namespace. */
+export const LABEL_OWNER = "io.kplay.owner";
+/** A pod's place among its owner's pods (replica slot, StatefulSet ordinal, Job index). */
+export const LABEL_SLOT = "io.kplay.slot";
+/** The hash of the pod template a workload's pod was made from. */
+export const LABEL_TEMPLATE = "io.kplay.template-hash";
+/** A Job pod's attempt at its completion. */
+export const LABEL_ATTEMPT = "io.kplay.attempt";
+/** On a Podman secret: the Secret (`namespace/name`) and key it holds, and its digest. */
+export const LABEL_SECRET = "io.kplay.secret";
+export const LABEL_SECRET_KEY = "io.kplay.secret-key";
+export const LABEL_DIGEST = "io.kplay.digest";
+/** On a pod volume filled from ConfigMaps and the downward API: what it projects. */
+export const LABEL_PROJECTION = "io.kplay.projection";
+
+/** An owner as its label says it: `deployment/web`. */
+export function ownerLabel(owner: { readonly kind: string; readonly name: string }): string {
+  return `${owner.kind.toLowerCase()}/${owner.name}`;
+}
 
 /** The Kubernetes container name kplay put on a container it made, if it made it. */
 export function kplayContainer(c: {
@@ -24,19 +43,4 @@ export function kplayContainer(c: {
   return c.Labels?.[LABEL_CONTAINER];
 }
 
-/** Hashes a JSON value with sorted keys, so equal specs always give equal hashes. */
-export function hashJson(value: unknown): string {
-  return createHash("sha256").update(stableStringify(value)).digest("hex").slice(0, 16);
-}
-
-/** JSON.stringify with object keys sorted at every level. */
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
+export { hashJson, stableStringify } from "../graph/hash.ts";

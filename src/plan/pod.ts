@@ -62,12 +62,16 @@ function nameResolution(pod: Pod): Record<string, unknown> {
 }
 
 /** The body of `POST /libpod/pods/create`, without kplay's hash label. */
-export function podCreateBody(pod: Pod, options: PlanOptions): Record<string, unknown> {
+export function podCreateBody(
+  pod: Pod,
+  name: string,
+  options: PlanOptions,
+): Record<string, unknown> {
   const mappings = portMappings(pod);
   const sysctls = pod.spec.securityContext?.sysctls ?? [];
   const infraName = pod.metadata.annotations?.[ANNOTATION.infraName];
   return {
-    name: pod.metadata.name,
+    name,
     // A host-network pod has the host's UTS namespace, hence its name.
     ...(pod.spec.hostNetwork ? {} : { hostname: pod.spec.hostname ?? pod.metadata.name }),
     labels: { ...(pod.metadata.labels ?? {}), [LABEL_MANAGED]: "true" },

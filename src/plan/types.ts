@@ -3,11 +3,14 @@
  * artefact of the tests, and what the executor carries out. JSON-serialisable and
  * deterministic: no timestamps, no IDs, stable order.
  */
+
+import type { Rollout } from "../graph/types.ts";
 import type { HostPathType, PullPolicy } from "../manifest/model.ts";
 import type { ApiRequest } from "../podman/client.ts";
+import type { ProjectedFile } from "./projections.ts";
 
 // Kubernetes' own enums, re-exported so apply/ needs only the plan's types.
-export type { ApiRequest, HostPathType, PullPolicy };
+export type { ApiRequest, HostPathType, PullPolicy, Rollout };
 
 /**
  * Make sure an image is present before anything is created, and learn what the containers
@@ -18,7 +21,7 @@ export interface EnsureImageStep {
   readonly action: "ensure-image";
   readonly image: string;
   readonly policy: PullPolicy;
-  /** The containers (Kubernetes names) that use it, for error messages. */
+  /** Who uses it, for error messages: `"web" of deployment/app` per container and object. */
   readonly containers: readonly string[];
   /** `GET /images/<image>/json`: sent first (unless Always), and again after a pull. */
   readonly inspect: ApiRequest;
@@ -49,28 +52,61 @@ export interface CreateVolumeStep {
  */
 export interface EnsureVolumeStep {
   readonly action: "ensure-volume";
-  /** The Kubernetes volume name. */
-  readonly volume: string;
-  /** The Podman volume name: the claim's name. */
+  /** The claim, `namespace/name`. */
+  readonly claim: string;
+  /** The Podman volume name: the claim's name, prefixed outside `default`. */
   readonly name: string;
   readonly exists: ApiRequest;
   readonly request: ApiRequest;
 }
 
 /**
- * Create the folders of subPaths inside Podman volumes (emptyDir, claims), as the kubelet
- * does: libpod mounts a volume's SubPath only when the folder exists. A container that is
- * never started mounts the volumes at `/kplay/<n>`; each missing folder is stat'ed and then
+ * Make sure a Podman secret holds one key of a Secret: create it when absent, replace it when
+ * its digest label differs. The value is not in the plan: the executor takes it from the
+ * Secret it was given (`secret`, `key`) and sends it as the body; `digest` stands for it.
+ */
+export interface EnsureSecretStep {
+  readonly action: "ensure-secret";
+  /** The Podman secret's name. */
+  readonly name: string;
+  /** The Secret, `namespace/name`, and its key. */
+  readonly secret: string;
+  readonly key: string;
+  readonly digest: string;
+  /** `POST /secrets/create` without its body (the value). */
+  readonly request: ApiRequest;
+}
+
+/**
+ * Prepare the content of Podman volumes before any container mounts them: the folders of
+ * subPaths (libpod mounts a volume's SubPath only when the folder exists, and the kubelet
+ * creates it), and the files of projected volumes (ConfigMaps, the downward API). A container
+ * that is never started mounts the volumes at `/kplay/<n>`; folders are stat'ed and files
  * written through libpod's archive endpoint (no program runs, so any image will do), and the
  * container is removed again.
  */
-export interface PrepareSubPathsStep {
-  readonly action: "prepare-sub-paths";
-  /** The helper container's name, `<pod>-kplay_subpaths` (`_` is never in a Kubernetes name). */
+export interface PrepareVolumesStep {
+  readonly action: "prepare-volumes";
+  /** The helper container's name, `<pod>-kplay_volumes` (`_` is never in a Kubernetes name). */
   readonly name: string;
   readonly request: ApiRequest;
   /** Folders to create, relative to the helper's root: `kplay/<n>/<subPath>`. */
   readonly folders: readonly string[];
+  /** Projected volumes to fill, each at `kplay/<n>`. */
+  readonly projections: readonly VolumeFill[];
+}
+
+/** The files of one projected volume, laid out as the kubelet's AtomicWriter lays them out. */
+export interface VolumeFill {
+  /** The helper's mount of the volume, `kplay/<n>`. */
+  readonly root: string;
+  /** The Podman volume. */
+  readonly volume: string;
+  /** `..<hash>`: the files go there, `..data` links to it, top-level names into `..data`. */
+  readonly dataDir: string;
+  readonly files: readonly ProjectedFile[];
+  /** Empty files at the paths where Secret files are mounted over the volume. */
+  readonly mountPoints: readonly string[];
 }
 
 export interface CreatePodStep {
@@ -182,14 +218,22 @@ export type Step =
   | HostPathStep
   | CreateVolumeStep
   | EnsureVolumeStep
-  | PrepareSubPathsStep
+  | PrepareVolumesStep
   | CreatePodStep
   | CreateContainerStep
   | StartPodStep;
 
 export interface PodPlan {
-  /** The pod name (metadata.name). */
+  /** The Podman pod's name. */
   readonly name: string;
+  /** The Kubernetes pod's name and namespace. */
+  readonly pod: string;
+  readonly namespace: string;
+  /** The object that wants it (`deployment/web`), and its place among that object's pods. */
+  readonly owner: string;
+  readonly slot: number;
+  readonly templateHash?: string;
+  readonly attempt?: number;
   readonly source: { readonly file: string; readonly document: number };
   /** Hash of everything pod-level, also stored as a label, for convergence. */
   readonly podHash: string;
@@ -200,10 +244,26 @@ export interface PodPlan {
   readonly steps: readonly Step[];
 }
 
+/** One Kubernetes object of the input: how its pods converge, and the pods. */
+export interface ObjectPlan {
+  /** `kind/namespace/name`. */
+  readonly object: string;
+  readonly source: { readonly file: string; readonly document: number };
+  readonly rollout: Rollout;
+  readonly pods: readonly PodPlan[];
+}
+
+/**
+ * The whole plan: images first (nothing is created before all are present), then the Podman
+ * secrets of Secrets and the volumes of claims, then each object's pods.
+ */
 export interface Plan {
   readonly kind: "kplay.plan";
-  readonly version: 1;
-  readonly pods: readonly PodPlan[];
+  readonly version: 2;
+  readonly images: readonly EnsureImageStep[];
+  readonly secrets: readonly EnsureSecretStep[];
+  readonly claims: readonly EnsureVolumeStep[];
+  readonly objects: readonly ObjectPlan[];
 }
 
 export interface PlanOptions {

@@ -11,6 +11,8 @@ export interface ApiRequest {
   readonly path: string;
   readonly query?: Readonly<Record<string, string>>;
   readonly body?: unknown;
+  /** The content type of a bytes body (default `application/x-tar`). */
+  readonly contentType?: string;
 }
 
 /** Thin typed access to libpod over a transport: JSON in, JSON out, errors as PodmanApiError. */
@@ -81,6 +83,7 @@ export class PodmanClient {
       path: API_PREFIX + req.path,
       ...(req.query ? { query: req.query } : {}),
       ...(req.body !== undefined ? { body: req.body } : {}),
+      ...(req.contentType !== undefined ? { contentType: req.contentType } : {}),
       ...(signal ? { signal } : {}),
     });
   }

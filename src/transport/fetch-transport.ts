@@ -27,7 +27,7 @@ export function createFetchTransport(
       const init: RequestInit = { method: req.method, headers: {} };
       if (req.body instanceof Uint8Array) {
         init.body = req.body;
-        init.headers = { "content-type": "application/x-tar" };
+        init.headers = { "content-type": req.contentType ?? "application/x-tar" };
       } else if (req.body !== undefined) {
         init.body = JSON.stringify(req.body);
         init.headers = { "content-type": "application/json" };

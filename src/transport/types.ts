@@ -15,6 +15,8 @@ export interface HttpRequest {
   readonly query?: Readonly<Record<string, string>>;
   /** Sent as JSON when present; bytes (a tar archive) are sent as they are. */
   readonly body?: unknown;
+  /** The content type of a bytes body (default `application/x-tar`). */
+  readonly contentType?: string;
   readonly signal?: AbortSignal;
 }
 

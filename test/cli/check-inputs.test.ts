@@ -23,10 +23,10 @@ const io: CliIo = {
 };
 
 test("validation errors do not hide the planner's refusals of other files", async () => {
-  const checked = await checkInputs(io, ["bad.yaml", "refused.yaml"], false);
+  const checked = await checkInputs(io, ["bad.yaml", "refused.yaml"], { strict: false });
   expect(checked.diagnostics.map((d) => `${d.span?.file}:${d.span?.line} ${d.code}`)).toEqual([
     "bad.yaml:5 unknown-field",
     "refused.yaml:8 unsafe-sub-path",
   ]);
-  expect(checked.pods).toEqual([]);
+  expect(checked.state.objects).toEqual([]);
 });

@@ -68,7 +68,8 @@ function sh(runtime: KplayRuntime, script: string) {
 
 /** The pod names of a `plan` printed to stdout. */
 function planned(stdout: string): string[] {
-  return (JSON.parse(stdout) as { pods: { name: string }[] }).pods.map((p) => p.name);
+  const plan = JSON.parse(stdout) as { objects: { pods: { name: string }[] }[] };
+  return plan.objects.flatMap((o) => o.pods.map((p) => p.name));
 }
 
 describe.each([["bin"], ["deno"], ["node"]] as const)("under %s", (runtime) => {

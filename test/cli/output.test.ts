@@ -41,7 +41,14 @@ describe("a pod's life in data form", () => {
   let played: PlayedJson;
 
   test("play -o yaml: pods with id, action, infraId, containers and warnings", async () => {
-    played = await data<PlayedJson>(["play", FULL], "yaml");
+    const out = await data<PlayedJson & { objects: { object: string; action: string }[] }>(
+      ["play", FULL],
+      "yaml",
+    );
+    played = { pods: out.pods };
+    expect(out.objects.map((o) => [o.object, o.action])).toEqual([
+      ["pod/default/cli-full", "created"],
+    ]);
     const pod = await inspectPod("cli-full");
     const byName = new Map(pod.Containers.map((c) => [c.Name, c.Id]));
     expect(played).toEqual({
@@ -81,7 +88,7 @@ describe("a pod's life in data form", () => {
   });
 
   test("play -o json: the same fields; a replay is unchanged, with the same IDs", async () => {
-    const again = await data<PlayedJson>(["play", FULL], "json");
+    const again = { pods: (await data<PlayedJson>(["play", FULL], "json")).pods };
     const unchanged = played.pods.map((p) => ({
       ...p,
       action: "unchanged",
@@ -127,9 +134,11 @@ describe("a pod's life in data form", () => {
   test("down -o json: the pod removed with its volume; -o yaml of a second down: not-found", async () => {
     expect(await data(["down", FULL], "json")).toEqual({
       pods: [{ name: "cli-full", status: "removed", volumes: ["cli-full_www"], claims: [] }],
+      secrets: [],
     });
     expect(await data(["down", FULL], "yaml")).toEqual({
       pods: [{ name: "cli-full", status: "not-found", volumes: [], claims: [] }],
+      secrets: [],
     });
   });
 

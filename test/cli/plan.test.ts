@@ -40,11 +40,12 @@ test("the same input twice: byte-identical output, no IDs, no timestamps, no req
   const plan = JSON.parse(first.stdout) as {
     kind: string;
     version: number;
-    pods: { name: string; source: { file: string; document: number } }[];
+    objects: { pods: { name: string; source: { file: string; document: number } }[] }[];
   };
-  expect([plan.kind, plan.version]).toEqual(["kplay.plan", 1]);
+  expect([plan.kind, plan.version]).toEqual(["kplay.plan", 2]);
   // One pod per document, in input order.
-  expect(plan.pods.slice(-4).map((p) => [p.name, p.source])).toEqual([
+  const pods = plan.objects.flatMap((o) => o.pods);
+  expect(pods.slice(-4).map((p) => [p.name, p.source])).toEqual([
     ["cli-full", { file: fixture("full.yaml"), document: 0 }],
     ["cli-multi-a", { file: fixture("three-pods.yaml"), document: 0 }],
     ["cli-multi-b", { file: fixture("three-pods.yaml"), document: 1 }],
@@ -64,12 +65,12 @@ test("the Node bundle prints the very same plan", async () => {
 
 test("--start=false leaves out the start step and nothing else", async () => {
   const withStart = JSON.parse((await runKplay(["plan", fixture("full.yaml")])).stdout) as {
-    pods: { steps: { action: string }[] }[];
+    objects: { pods: { steps: { action: string }[] }[] }[];
   };
   const without = JSON.parse(
     (await runKplay(["plan", "--start=false", fixture("full.yaml")])).stdout,
   ) as typeof withStart;
-  const steps = withStart.pods[0]?.steps ?? [];
+  const steps = withStart.objects[0]?.pods[0]?.steps ?? [];
   expect(steps.at(-1)?.action).toBe("start-pod");
-  expect(without.pods[0]?.steps).toEqual(steps.slice(0, -1));
+  expect(without.objects[0]?.pods[0]?.steps).toEqual(steps.slice(0, -1));
 });

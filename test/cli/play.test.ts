@@ -31,7 +31,7 @@ describe("three pods in one file, the second cannot start", () => {
         "pod/cli-multi-c   cli-multi-c       <id>   created",
         "  infra                             <id>",
         "  app             cli-multi-c-app   <id>   created",
-        "2 of 3 pods played",
+        "2 of 3 objects played",
         "",
       ].join("\n"),
     );

@@ -43,15 +43,15 @@ describe("kplay plan -", () => {
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
     const plan = JSON.parse(run.stdout) as {
-      pods: { name: string; source: { file: string; document: number } }[];
+      objects: { pods: { name: string; source: { file: string; document: number } }[] }[];
     };
-    expect(plan.pods.map((p) => [p.name, p.source])).toEqual([
+    expect(plan.objects.flatMap((o) => o.pods).map((p) => [p.name, p.source])).toEqual([
       ["cli-sleeper", { file: "<stdin>", document: 0 }],
     ]);
     // The same plan as from the file, but for the name of the source.
     const fromFile = await runKplay(["plan", fixture("sleeper.yaml")], { env: NOWHERE });
     expect(run.stdout).toBe(
-      fromFile.stdout.replace(`"file": "${fixture("sleeper.yaml")}"`, '"file": "<stdin>"'),
+      fromFile.stdout.replaceAll(`"file": "${fixture("sleeper.yaml")}"`, '"file": "<stdin>"'),
     );
   });
 
@@ -61,8 +61,10 @@ describe("kplay plan -", () => {
       env: NOWHERE,
     });
     expect(run.exitCode).toBe(0);
-    const plan = JSON.parse(run.stdout) as { pods: { name: string; source: { file: string } }[] };
-    expect(plan.pods.map((p) => [p.name, p.source.file])).toEqual([
+    const plan = JSON.parse(run.stdout) as {
+      objects: { pods: { name: string; source: { file: string } }[] }[];
+    };
+    expect(plan.objects.flatMap((o) => o.pods).map((p) => [p.name, p.source.file])).toEqual([
       ["cli-sleeper", "<stdin>"],
       ["cli-ignored", fixture("ignored-field.yaml")],
     ]);

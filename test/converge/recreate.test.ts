@@ -45,7 +45,7 @@ test("a recreate whose new image is missing keeps the old pod running", async ()
   const run = await runKplay(["play", file]);
   expect(run.exitCode).toBe(1);
   expect(run.stderr).toBe(
-    'kplay: pod "keep" failed: Image "localhost/missing:1" for container "side" is not present, and images under localhost/ are never pulled\n  nothing had been created\n',
+    'kplay: Image "localhost/missing:1" for container "side" of pod/keep is not present, and images under localhost/ are never pulled\n  nothing had been created\n',
   );
   expect(await snapshotState()).toEqual(before);
   expect(((await podmanJson(["pod", "inspect", "keep"])) as { Id: string }).Id).toBe(podId);

@@ -115,6 +115,7 @@ describe("a claim's volume outlives its pods", () => {
     expect(created?.Labels).toEqual({
       "io.kplay.managed": "true",
       "io.kplay.claim": "claim-keep-data",
+      "io.kplay.namespace": "default",
     });
     expect(await waitForLines("claim-keep-data", 1)).toBe("run\n");
     const [mount] = await podmanJson<{ Mounts: { Type: string; Name: string; RW: boolean }[] }[]>([
@@ -160,6 +161,7 @@ describe("a claim's volume outlives its pods", () => {
     expect(later.exitCode).toBe(0);
     expect(JSON.parse(later.stdout)).toEqual({
       pods: [{ name: "claim-late", status: "not-found", volumes: [], claims: [] }],
+      secrets: [],
       claims: [{ name: "claim-late-data", status: "removed" }],
     });
     expect(await volume("claim-late-data")).toBeUndefined();

@@ -50,7 +50,7 @@ describe("a failed play leaves nothing behind", () => {
     );
     const run = await runKplay(["play", file]);
     expect(run.stderr).toBe(
-      'kplay: pod "noimage" failed: Image "localhost/kplay-missing:test" for container "side" is not present, and images under localhost/ are never pulled\n' +
+      'kplay: Image "localhost/kplay-missing:test" for container "side" of pod/noimage is not present, and images under localhost/ are never pulled\n' +
         "  nothing had been created\n",
     );
     expect(run.stdout).toBe("");

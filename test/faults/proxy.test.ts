@@ -184,9 +184,7 @@ spec:
       action: { kind: "drop", when: "after" },
     });
     const run = await runKplay(["play", "--url", proxy.url, file]);
-    expect(run.stderr).toStartWith(
-      `kplay: pod "lostclaim" failed: Cannot reach Podman at ${proxy.url}: `,
-    );
+    expect(run.stderr).toStartWith(`kplay: Cannot reach Podman at ${proxy.url}: `);
     expect(run.stderr).toContain("rolled back: removed volume lostclaim-data\n");
     expect(run.exitCode).toBe(1);
     expect(await snapshotState()).toEqual(before);

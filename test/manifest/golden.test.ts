@@ -5,18 +5,22 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkSources } from "../../src/cli/load.ts";
 import { isDiagnosticCode } from "../../src/diagnostics/codes.ts";
 import { renderDiagnostics } from "../../src/diagnostics/render.ts";
-import { loadManifests } from "../../src/manifest/index.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const update = process.env.UPDATE_GOLDEN === "1";
 
+/** Everything `kplay validate` checks, without its I/O. */
 function load(folder: string, file: string) {
   const name = `fixtures/${folder}/${file}`;
-  return loadManifests([
-    { name, dir: join(root, "fixtures", folder), bytes: readFileSync(join(root, name)) },
-  ]);
+  const source = {
+    name,
+    dir: join(root, "fixtures", folder),
+    bytes: readFileSync(join(root, name)),
+  };
+  return checkSources([source], { strict: false }, new Uint8Array(32));
 }
 
 describe("fixtures/invalid", () => {
@@ -42,7 +46,7 @@ describe("fixtures/valid", () => {
     test(file, () => {
       const result = load("valid", file);
       expect(result.diagnostics).toEqual([]);
-      expect(result.pods.length).toBeGreaterThan(0);
+      expect(result.state.objects.length).toBeGreaterThan(0);
     });
   }
 });

@@ -147,10 +147,16 @@ items:
     ]);
   });
 
-  test("unsupported config sources say so, for the lead to flip later", () => {
+  test("a reference to a Secret the input lacks is an error at the reference, unless optional", () => {
     const [d] = loadText(podWith("envFrom:\n  - secretRef: {name: creds}")).diagnostics;
-    expect(d && brief(d)).toBe("10:11 unsupported-field spec.containers[0].envFrom[0].secretRef");
-    expect(d?.hint).toBe("ConfigMap and Secret kinds are not supported yet");
+    expect(d && brief(d)).toBe(
+      "10:29 missing-reference spec.containers[0].envFrom[0].secretRef.name",
+    );
+    expect(d?.message).toBe(
+      'spec.containers[0].envFrom[0].secretRef.name: Secret "creds" is not in the input',
+    );
+    const optional = loadText(podWith("envFrom:\n  - secretRef: {name: creds, optional: true}"));
+    expect(optional.diagnostics).toEqual([]);
   });
 
   test("go-yaml's \\' escape in double quotes is accepted, as Kubernetes accepts it", () => {

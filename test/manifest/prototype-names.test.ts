@@ -14,7 +14,8 @@ import { parseAllDocuments } from "yaml";
 import { isDiagnosticCode } from "../../src/diagnostics/codes.ts";
 import { hasErrors } from "../../src/diagnostics/diagnostic.ts";
 import { loadManifests } from "../../src/manifest/index.ts";
-import { checkPlannable, planPods } from "../../src/plan/index.ts";
+import { checkPlannable } from "../../src/plan/index.ts";
+import { planOf, stateOf } from "../support/plan.ts";
 
 const NAMES = ["constructor", "__proto__", "toString", "hasOwnProperty"];
 const dir = join(import.meta.dir, "../../fixtures/plan");
@@ -57,9 +58,9 @@ function run(text: string): { json?: string; errors: boolean } {
     { name: "p.yaml", dir: "/work", bytes: new TextEncoder().encode(text) },
   ]);
   for (const d of loaded.diagnostics) expect(isDiagnosticCode(d.code)).toBe(true);
-  const refusals = checkPlannable(loaded.pods);
+  const refusals = checkPlannable(stateOf(loaded));
   if (hasErrors(loaded.diagnostics) || refusals.length > 0) return { errors: true };
-  return { json: JSON.stringify(planPods(loaded.pods)), errors: false };
+  return { json: JSON.stringify(planOf(loaded)), errors: false };
 }
 
 /** JSON is YAML (flow style), and much cheaper to write than block YAML. */
@@ -120,9 +121,11 @@ spec:
   const { json, errors } = run(text);
   expect(errors).toBe(false);
   const plan = JSON.parse(json ?? "{}") as {
-    pods: { steps: { action: string; request?: { body?: Record<string, unknown> } }[] }[];
+    objects: {
+      pods: { steps: { action: string; request?: { body?: Record<string, unknown> } }[] }[];
+    }[];
   };
-  const steps = plan.pods[0]?.steps ?? [];
+  const steps = plan.objects[0]?.pods[0]?.steps ?? [];
   const pod = steps.find((s) => s.action === "create-pod")?.request?.body ?? {};
   const container = steps.find((s) => s.action === "create-container")?.request?.body ?? {};
   expect(Object.keys(pod.labels as object)).toEqual(

@@ -3,6 +3,18 @@ import type * as v from "valibot";
 import { K8S_FIELDS_SOURCE, K8S_TYPES } from "../../src/manifest/k8s-fields.generated.ts";
 import { PodSchema } from "../../src/manifest/schema.ts";
 import { SUPPORT, supportOf } from "../../src/manifest/support.ts";
+import { SUPPORT_KINDS } from "../../src/manifest/support-table.ts";
+
+const KINDS = [
+  "Deployment",
+  "ReplicaSet",
+  "ReplicationController",
+  "StatefulSet",
+  "DaemonSet",
+  "Job",
+  "CronJob",
+  "PersistentVolumeClaim",
+];
 
 /** The object type a field's generated type refers to (`[]Container` -> `Container`). */
 const target = (t: string) => t.replace(/^(\[\]|\{\})+/, "");
@@ -10,7 +22,7 @@ const target = (t: string) => t.replace(/^(\[\]|\{\})+/, "");
 describe("the support table", () => {
   test("names only real Kubernetes fields", () => {
     expect(K8S_FIELDS_SOURCE).toMatch(/^@kubernetes\/client-node \d+\.\d+\.\d+$/);
-    for (const key of Object.keys(SUPPORT)) {
+    for (const key of [...Object.keys(SUPPORT), ...Object.keys(SUPPORT_KINDS)]) {
       const [type = "", field = ""] = key.split(".");
       expect(`${key}: ${K8S_TYPES[type]?.fields[field] !== undefined}`).toBe(`${key}: true`);
     }
@@ -19,7 +31,8 @@ describe("the support table", () => {
   test("lists every field of every type reached through a supported field", () => {
     const missing: string[] = [];
     const seen = new Set<string>();
-    const queue = ["Pod"];
+    // Every kind kplay plays, and everything reached through their supported fields.
+    const queue = ["Pod", "ConfigMap", "Secret", ...KINDS];
     while (queue.length > 0) {
       const type = queue.shift() ?? "";
       if (seen.has(type)) continue;
@@ -47,10 +60,7 @@ describe("the support table", () => {
           disagreements.add(`${type}.${field} is not in the table`);
           continue;
         }
-        const allowed =
-          entry.status === "supported" ||
-          entry.status === "partial" ||
-          entry.pendingConfigSources === true;
+        const allowed = entry.status === "supported" || entry.status === "partial";
         if (!allowed) disagreements.add(`${type}.${field}: ${entry.status}`);
         visit(unwrap(child), target(fieldType));
       }
@@ -66,21 +76,6 @@ describe("the support table", () => {
       "Lifecycle.preStop: unsupported",
       "PodSpec.subdomain: ignored",
       "Probe.terminationGracePeriodSeconds: ignored",
-    ]);
-  });
-
-  test("flags the fields waiting for ConfigMap and Secret support", () => {
-    const pending = Object.entries(SUPPORT)
-      .filter(([, e]) => e.pendingConfigSources === true)
-      .map(([k]) => k)
-      .sort();
-    expect(pending).toEqual([
-      "EnvFromSource.configMapRef",
-      "EnvFromSource.secretRef",
-      "EnvVarSource.configMapKeyRef",
-      "EnvVarSource.secretKeyRef",
-      "Volume.configMap",
-      "Volume.secret",
     ]);
   });
 

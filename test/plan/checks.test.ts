@@ -4,14 +4,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDiagnosticCode } from "../../src/diagnostics/codes.ts";
 import { loadManifests } from "../../src/manifest/index.ts";
-import { checkPlannable, planPods } from "../../src/plan/index.ts";
+import { checkPlannable, planState } from "../../src/plan/index.ts";
+import { stateOf } from "../support/plan.ts";
 
 function load(yaml: string) {
   const loaded = loadManifests([
     { name: "t.yaml", dir: "/m", bytes: new TextEncoder().encode(yaml) },
   ]);
   expect(loaded.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  return loaded.pods;
+  return stateOf(loaded);
 }
 
 const pod = (spec: string, annotations = "{}") => `apiVersion: v1
@@ -128,7 +129,7 @@ describe("checkPlannable", () => {
         5,
       ],
     ]);
-    expect(() => planPods(pods)).toThrow('Container "c" would run as root');
+    expect(() => planState(pods)).toThrow('Container "c" would run as root');
   });
   test("a subPathExpr is checked after expansion", () => {
     const pods = load(

@@ -6,7 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadManifests } from "../../src/manifest/index.ts";
-import { planPods } from "../../src/plan/index.ts";
+import { planOf } from "../support/plan.ts";
 
 const dir = join(import.meta.dir, "../../fixtures/plan");
 const update = process.env.UPDATE_GOLDEN === "1";
@@ -30,7 +30,7 @@ describe("golden plans", () => {
       };
       const loaded = loadManifests([source]);
       expect(loaded.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-      const actual = `${JSON.stringify(planPods(loaded.pods, { node }), null, 2)}\n`;
+      const actual = `${JSON.stringify(planOf(loaded, { node }), null, 2)}\n`;
       const expectedPath = join(dir, file.replace(/\.yaml$/, ".plan.json"));
       if (update) writeFileSync(expectedPath, actual);
       // A case without its golden file fails: run with UPDATE_GOLDEN=1 once, then review it.

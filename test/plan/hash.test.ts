@@ -1,12 +1,12 @@
 /** Container hashes drive converge: what changes a container must change its hash, and only that. */
 import { expect, test } from "bun:test";
 import { loadManifests } from "../../src/manifest/index.ts";
-import { planPods } from "../../src/plan/index.ts";
+import { planOf } from "../support/plan.ts";
 
 function hashes(yaml: string): { pod: string; containers: Record<string, string> } {
   const r = loadManifests([{ name: "h.yaml", dir: "/m", bytes: new TextEncoder().encode(yaml) }]);
   expect(r.diagnostics).toEqual([]);
-  const p = planPods(r.pods).pods[0];
+  const p = planOf(r).objects[0]?.pods[0];
   if (!p) throw new Error("no pod planned");
   return { pod: p.podHash, containers: { ...p.containerHashes } };
 }

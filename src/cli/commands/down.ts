@@ -6,6 +6,12 @@ import {
   downPod,
   removeClaims,
 } from "../../apply/down.ts";
+import { ownedBy } from "../../apply/play.ts";
+import { removeKplaySecret } from "../../apply/secrets.ts";
+import { objectId } from "../../plan/index.ts";
+import { LABEL_MANAGED } from "../../plan/labels.ts";
+import type { ObjectPlan } from "../../plan/types.ts";
+import { listPods } from "../../podman/objects.ts";
 import { connect } from "../connect.ts";
 import { describeFailure } from "../failure.ts";
 import { type CliIo, EXIT_OK, EXIT_USAGE } from "../io.ts";
@@ -13,6 +19,8 @@ import { loadForCommand } from "../load.ts";
 import { type OutputFormat, renderData } from "../render.ts";
 
 export interface DownFlags {
+  /** The namespace of objects that name none (`-n`). */
+  readonly namespace?: string;
   /** Read the sub-folders of folder arguments too (`-R`). */
   readonly recursive?: boolean;
   readonly url?: string;
@@ -24,21 +32,37 @@ export interface DownFlags {
   readonly volumes?: boolean;
 }
 
-/** `kplay down FILE...`: stop and remove the pods the files describe, all at once. */
+/** `kplay down FILE...`: stop and remove what the files made, pods first, all at once. */
 export async function runDown(
   io: CliIo,
   files: readonly string[],
   flags: DownFlags,
 ): Promise<number> {
-  const loaded = await loadForCommand(io, files, flags.strict, {
+  const loaded = await loadForCommand(io, files, {
+    strict: flags.strict,
     recursive: flags.recursive === true,
+    ...(flags.namespace ? { namespace: flags.namespace } : {}),
   });
   if (!loaded.ok) return EXIT_USAGE;
-  const names = [...new Set(loaded.pods.map((d) => d.pod.metadata.name))];
+  const { state } = loaded;
   const { client } = await connect(flags.url, io.env, flags.debug ? io.stderr : undefined);
   try {
+    // A workload's pods are found by their owner label (scaled-away and retried ones too); a
+    // standalone Pod by its name.
+    const workloads = state.objects.filter((o) => o.rollout.kind !== "pod");
+    const all = workloads.length > 0 ? await listPods(client, `${LABEL_MANAGED}=true`) : [];
+    const names = [
+      ...new Set([
+        ...state.objects
+          .filter((o) => o.rollout.kind === "pod")
+          .flatMap((o) => o.pods.map((p) => p.doc.name)),
+        ...workloads.flatMap((o) =>
+          ownedBy(all, { object: objectId(o.ref) } as ObjectPlan).map((p) => p.Name),
+        ),
+      ]),
+    ];
     // Pods stop concurrently so a slow grace period in one does not hold up the others.
-    const results = await mapSettled(names, names.length, (n) => downPod(client, n));
+    const results = await mapSettled(names, Math.max(1, names.length), (n) => downPod(client, n));
     let code = EXIT_OK;
     const done: DownResult[] = [];
     for (const r of results) {
@@ -50,21 +74,27 @@ export async function runDown(
         code = Math.max(code, f.code);
       }
     }
+    // The Podman secrets of the files' Secrets go once their pods are gone.
+    const secrets: string[] = [];
+    for (const s of state.secrets) {
+      try {
+        if (await removeKplaySecret(client, s.name)) secrets.push(s.name);
+      } catch (e) {
+        const f = describeFailure(e, flags.debug);
+        io.stderr(f.text);
+        code = Math.max(code, f.code);
+      }
+    }
     // Claims go only after every pod is down: two pods of the input may share one. Those
     // the files name count too, so `down --volumes` after a plain `down` still finds them.
     let claims = uniqueClaims(done);
     let removals: ClaimRemoval[] = [];
     if (flags.volumes) {
       try {
-        const named = loaded.pods.flatMap((d) =>
-          (d.pod.spec.volumes ?? []).flatMap((v) =>
-            v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : [],
-          ),
-        );
         const known = new Set(claims.map((c) => c.name));
         const more = await claimVolumes(
           client,
-          named.filter((n) => !known.has(n)),
+          state.claims.map((c) => c.name).filter((n) => !known.has(n)),
         );
         claims = [...claims, ...more].sort((a, b) => (a.name < b.name ? -1 : 1));
         removals = await removeClaims(client, claims);
@@ -76,10 +106,23 @@ export async function runDown(
     }
     if (flags.output !== "table") {
       io.stdout(
-        renderData({ pods: done, ...(flags.volumes ? { claims: removals } : {}) }, flags.output),
+        renderData(
+          { pods: done, secrets, ...(flags.volumes ? { claims: removals } : {}) },
+          flags.output,
+        ),
       );
     } else if (!flags.quiet) {
       for (const d of done) io.stdout(podLine(d));
+      const missing = state.objects.filter(
+        (o) =>
+          o.rollout.kind !== "pod" &&
+          !done.some((d) =>
+            ownedBy(all, { object: objectId(o.ref) } as ObjectPlan).some((p) => p.Name === d.name),
+          ),
+      );
+      for (const o of missing)
+        io.stdout(`${o.ref.kind.toLowerCase()}/${o.ref.name}: no pods found\n`);
+      for (const s of secrets) io.stdout(`secret/${s} removed\n`);
       if (flags.volumes) {
         for (const r of removals) {
           io.stdout(

@@ -1,4 +1,4 @@
-import { planPods } from "../../plan/index.ts";
+import { planState } from "../../plan/index.ts";
 import { type CliIo, EXIT_OK, EXIT_USAGE } from "../io.ts";
 import { loadForCommand } from "../load.ts";
 import { localNodeFacts } from "../node-facts.ts";
@@ -8,6 +8,7 @@ export interface PlanFlags {
   readonly start: boolean;
   readonly infraImage?: string;
   readonly recursive?: boolean;
+  readonly namespace?: string;
 }
 
 /** `kplay plan FILE...`: the exact libpod requests `play` would send, as JSON, offline. */
@@ -16,11 +17,14 @@ export async function runPlan(
   files: readonly string[],
   flags: PlanFlags,
 ): Promise<number> {
-  const loaded = await loadForCommand(io, files, flags.strict, {
+  const loaded = await loadForCommand(io, files, {
+    strict: flags.strict,
     recursive: flags.recursive === true,
+    digests: true,
+    ...(flags.namespace ? { namespace: flags.namespace } : {}),
   });
   if (!loaded.ok) return EXIT_USAGE;
-  const plan = planPods(loaded.pods, {
+  const plan = planState(loaded.state, {
     node: localNodeFacts(),
     start: flags.start,
     ...(flags.infraImage ? { infraImage: flags.infraImage } : {}),

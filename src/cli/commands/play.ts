@@ -1,10 +1,13 @@
-import { mapSettled } from "../../apply/concurrency.ts";
-import { playPod } from "../../apply/converge.ts";
 import type { PlayedPod } from "../../apply/execute.ts";
 import { nodeHostFs } from "../../apply/hostpath.ts";
 import type { ImageFacts } from "../../apply/images.ts";
+import { executePlan, type PlayReport } from "../../apply/play.ts";
+import type { ObjectResult } from "../../apply/rollout.ts";
+import { secretValues } from "../../apply/secrets.ts";
 import { waitForPod } from "../../apply/wait.ts";
-import { needsNodeFacts, needsPortFloor, planPods } from "../../plan/index.ts";
+import { needsNodeFacts, needsPortFloor, planState } from "../../plan/index.ts";
+import type { Plan } from "../../plan/types.ts";
+import type { PodmanClient } from "../../podman/client.ts";
 import { readHostInfo } from "../../podman/info.ts";
 import { connect } from "../connect.ts";
 import { describeFailure } from "../failure.ts";
@@ -16,6 +19,8 @@ import { type OutputFormat, renderData, renderTable, shortId } from "../render.t
 export interface PlayFlags {
   /** Read the sub-folders of folder arguments too (`-R`). */
   readonly recursive?: boolean;
+  /** The namespace of objects that name none (`-n`). */
+  readonly namespace?: string;
   readonly url?: string;
   readonly strict: boolean;
   readonly start: boolean;
@@ -29,17 +34,20 @@ export interface PlayFlags {
   readonly debug: boolean;
 }
 
-/** Pods played at once; each is its own transaction. */
-const POD_CONCURRENCY = 4;
+/** Objects played at once, and pods at once within one object; each object is a transaction. */
+const CONCURRENCY = { objects: 4, pods: 4 };
 
-/** `kplay play FILE...`: validate, plan, then create and start every pod. */
+/** `kplay play FILE...`: validate, plan, then create and start every object's pods. */
 export async function runPlay(
   io: CliIo,
   files: readonly string[],
   flags: PlayFlags,
 ): Promise<number> {
-  const loaded = await loadForCommand(io, files, flags.strict, {
+  const loaded = await loadForCommand(io, files, {
+    strict: flags.strict,
     recursive: flags.recursive === true,
+    digests: true,
+    ...(flags.namespace ? { namespace: flags.namespace } : {}),
   });
   if (!loaded.ok) return EXIT_USAGE;
   const { client, apiVersion } = await connect(
@@ -50,13 +58,13 @@ export async function runPlay(
   const progress = io.stderrIsTTY && !flags.quiet;
   try {
     // GET /info costs ~0.3 s: asked only when a pod reads host facts or a low host port.
-    const pods = loaded.pods.map((d) => d.pod);
+    const pods = loaded.state.objects.flatMap((o) => o.pods.map((p) => p.doc.pod));
     const endpoint = client.transport.endpoint;
     const wantsNode = needsNodeFacts(pods);
     const info = wantsNode || needsPortFloor(pods) ? await readHostInfo(client) : undefined;
     const node = info && wantsNode ? podmanNodeFacts(info, endpoint) : undefined;
     const portStart = info ? unprivilegedPortStart(info, endpoint) : undefined;
-    const plan = planPods(loaded.pods, {
+    const plan = planState(loaded.state, {
       ...(node ? { node } : {}),
       start: flags.start,
       ...(flags.infraImage ? { infraImage: flags.infraImage } : {}),
@@ -64,64 +72,138 @@ export async function runPlay(
     const deadline = Date.now() + (flags.waitMs ?? 0);
     // Each image is inspected once for the whole play, whatever number of pods use it.
     const images = new Map<string, ImageFacts>();
-    const results = await mapSettled(plan.pods, POD_CONCURRENCY, async (p) => {
-      const played = await playPod(client, p, {
-        hostFs: nodeHostFs,
-        images,
-        apiVersion,
-        ...(portStart === undefined ? {} : { unprivilegedPortStart: portStart }),
-        replace: flags.replace,
-        keepOnError: flags.keepOnError,
-        signal: io.signal,
-        onEvent: (e) => {
-          if (e.type === "pulling" && progress) io.stderr(`Pulling ${e.image}…\n`);
-        },
-      });
-      if (flags.waitMs !== undefined && flags.start)
-        await waitForPod(client, p, deadline, io.signal);
-      return played;
-    });
-    const played = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const options = {
+      hostFs: nodeHostFs,
+      images,
+      apiVersion,
+      ...(portStart === undefined ? {} : { unprivilegedPortStart: portStart }),
+      replace: flags.replace,
+      keepOnError: flags.keepOnError,
+      signal: io.signal,
+      onEvent: (e: { type: string; image: string }) => {
+        if (e.type === "pulling" && progress) io.stderr(`Pulling ${e.image}…\n`);
+      },
+    };
+    let report: PlayReport;
+    try {
+      report = await executePlan(client, plan, secretValues(loaded.secrets), options, CONCURRENCY);
+    } catch (e) {
+      const failure = describeFailure(e, flags.debug);
+      io.stderr(failure.text);
+      return failure.code;
+    }
     let code = EXIT_OK;
-    for (const r of results) {
-      if (r.status === "rejected") {
-        const failure = describeFailure(r.reason, flags.debug);
+    for (const f of report.failures) {
+      const failure = describeFailure(f.error, flags.debug);
+      io.stderr(failure.text);
+      code = Math.max(code, failure.code);
+    }
+    if (report.rolledBack.length > 0)
+      io.stderr(
+        `  rolled back what only failed objects used: removed ${report.rolledBack.join(", ")}\n`,
+      );
+    let shown = report;
+    if (flags.waitMs !== undefined && flags.start) {
+      const waited = await waitForAll(client, plan, report, deadline, io.signal);
+      for (const { error } of waited) {
+        const failure = describeFailure(error, flags.debug);
         io.stderr(failure.text);
         code = Math.max(code, failure.code);
       }
+      // An object that did not become ready is told as a failure, not listed as played.
+      const unready = new Set(waited.map((w) => w.object));
+      shown = { ...report, objects: report.objects.filter((o) => !unready.has(o.object)) };
     }
-    for (const p of played) for (const w of p.warnings) io.stderr(`kplay: warning: ${w}\n`);
-    printPlayed(io, played, flags, results.length);
+    for (const o of report.objects)
+      for (const p of o.pods) for (const w of p.warnings) io.stderr(`kplay: warning: ${w}\n`);
+    printPlayed(io, shown, flags, plan.objects.length);
     return code;
   } finally {
     await client.transport.close();
   }
 }
 
-function printPlayed(
-  io: CliIo,
-  played: readonly PlayedPod[],
-  flags: PlayFlags,
-  total: number,
-): void {
+/** `--wait`: every pod of every object that played runs and is ready. */
+async function waitForAll(
+  client: PodmanClient,
+  plan: Plan,
+  report: PlayReport,
+  deadline: number,
+  signal: AbortSignal,
+): Promise<{ object: string; error: unknown }[]> {
+  const played = new Set(report.objects.map((o) => o.object));
+  const pods = plan.objects
+    .filter((o) => played.has(o.object) && o.rollout.kind !== "job")
+    .flatMap((o) => o.pods.map((p) => ({ object: o.object, p })));
+  const results = await Promise.allSettled(
+    pods.map(({ p }) => waitForPod(client, p, deadline, signal)),
+  );
+  return results.flatMap((r, i) =>
+    r.status === "rejected" ? [{ object: pods[i]?.object ?? "", error: r.reason }] : [],
+  );
+}
+
+function printPlayed(io: CliIo, report: PlayReport, flags: PlayFlags, total: number): void {
+  const played = report.objects;
   if (flags.output !== "table") {
-    io.stdout(renderData({ pods: played }, flags.output));
+    const pods = played.flatMap((o) => o.pods);
+    io.stdout(
+      renderData(
+        { objects: played, pods, secrets: report.secrets, claims: report.claims },
+        flags.output,
+      ),
+    );
     return;
   }
-  if (flags.quiet || played.length === 0) return;
+  if (flags.quiet || (played.length === 0 && report.secrets.length === 0)) return;
   const rows: string[][] = [];
-  for (const p of played) {
-    rows.push([
-      `pod/${p.name}`,
-      p.name,
-      shortId(p.id),
-      p.reason ? `${p.action} (${p.reason})` : p.action,
-    ]);
-    if (p.infraId) rows.push(["  infra", "", shortId(p.infraId), ""]);
-    for (const c of p.containers) {
-      rows.push([`  ${c.init ? "init " : ""}${c.container}`, c.name, shortId(c.id), c.action]);
-    }
+  for (const s of report.secrets) rows.push([`secret`, s.name, "", s.action]);
+  for (const c of report.claims) rows.push([`claim`, c.name, "", c.action]);
+  for (const o of played) {
+    if (o.object.startsWith("pod/")) for (const p of o.pods) podRows(rows, p, "pod/", "  ");
+    else objectRows(rows, o);
   }
   io.stdout(renderTable(["OBJECT", "NAME", "ID", "ACTION"], rows));
-  if (played.length < total) io.stdout(`${played.length} of ${total} pods played\n`);
+  if (played.length < total) io.stdout(`${played.length} of ${total} objects played\n`);
+}
+
+/** A standalone pod, as kplay has always printed it: the pod, its infra, its containers. */
+function podRows(rows: string[][], p: PlayedPod, prefix: string, indent: string): void {
+  rows.push([
+    `${prefix}${p.name}`,
+    p.name,
+    shortId(p.id),
+    p.reason ? `${p.action} (${p.reason})` : p.action,
+  ]);
+  if (p.infraId) rows.push([`${indent}infra`, "", shortId(p.infraId), ""]);
+  for (const c of p.containers) {
+    rows.push([`${indent}${c.init ? "init " : ""}${c.container}`, c.name, shortId(c.id), c.action]);
+  }
+}
+
+/** A workload: one line for it, one per pod it played or removed. */
+function objectRows(rows: string[][], o: ObjectResult): void {
+  const [kind = "", namespace = "", ...name] = o.object.split("/");
+  const shown = `${kind}/${name.join("/")}`;
+  const count = `${o.pods.length} pod${o.pods.length === 1 ? "" : "s"}`;
+  rows.push([
+    namespace === "default" ? shown : `${shown} -n ${namespace}`,
+    o.note ?? count,
+    "",
+    o.action,
+  ]);
+  for (const p of o.pods) {
+    const changed = p.containers.filter((c) => c.action !== "unchanged");
+    const detail =
+      p.action === "updated" && changed.length > 0
+        ? ` (${changed.map((c) => c.container).join(", ")})`
+        : "";
+    rows.push([
+      "  pod",
+      p.name,
+      shortId(p.id),
+      `${p.reason ? `${p.action} (${p.reason})` : p.action}${detail}`,
+    ]);
+  }
+  for (const r of o.removed) rows.push(["  pod", r, "", "removed"]);
 }

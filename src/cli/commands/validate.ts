@@ -8,10 +8,12 @@ import { type OutputFormat, renderData } from "../render.ts";
 export async function runValidate(
   io: CliIo,
   files: readonly string[],
-  flags: { strict: boolean; output: OutputFormat; recursive?: boolean },
+  flags: { strict: boolean; output: OutputFormat; recursive?: boolean; namespace?: string },
 ): Promise<number> {
-  const result = await checkInputs(io, files, flags.strict, {
+  const result = await checkInputs(io, files, {
+    strict: flags.strict,
     recursive: flags.recursive === true,
+    ...(flags.namespace ? { namespace: flags.namespace } : {}),
   });
   if (flags.output !== "table") {
     io.stdout(renderData({ diagnostics: result.diagnostics.map(diagnosticToJson) }, flags.output));

@@ -1,0 +1,93 @@
+/**
+ * The desired-state graph: every Kubernetes object of the input expanded into the Podman
+ * resources it needs (pods with their containers, the Podman secrets of Secrets, the volumes
+ * of claims), each with its owner. Pure: no I/O, no clock, no randomness; a generateName's
+ * fresh name comes from `nonce`, a Secret's digest from `digestKey`, both given by the caller.
+ */
+import type { PodDocument } from "../manifest/model.ts";
+import type {
+  ConfigMapObject,
+  KubeObject,
+  SecretObject,
+  WorkloadObject,
+} from "../manifest/objects.ts";
+import { claimResources, secretResources } from "./data.ts";
+import { podmanName, safeSuffix } from "./names.ts";
+import type { DataIndex, DesiredObject, DesiredState, SecretResource } from "./types.ts";
+import { expandWorkload } from "./workloads.ts";
+
+export type * from "./types.ts";
+
+/** What the graph needs from outside. */
+export interface GraphOptions {
+  /** The key of Secret digests (see data.ts). */
+  readonly digestKey: Uint8Array;
+  /** Makes the names of generateName objects: a fresh value per play. */
+  readonly nonce: string;
+}
+
+/** Expands the input's pods and objects into the desired state, in input order. */
+export function buildDesiredState(
+  pods: readonly PodDocument[],
+  objects: readonly KubeObject[],
+  options: GraphOptions,
+): DesiredState {
+  const desired: { at: number; object: DesiredObject }[] = [];
+  for (const doc of pods) {
+    const ref = { kind: "Pod", namespace: doc.namespace, name: doc.pod.metadata.name };
+    const instance = {
+      doc: { ...doc, name: podmanName(doc.namespace, ref.name) },
+      owner: ref,
+      slot: 0,
+    };
+    desired.push({
+      at: doc.position ?? 0,
+      object: { ref, source: doc, rollout: { kind: "pod" }, pods: [instance] },
+    });
+  }
+  objects.forEach((o, i) => {
+    if (!isWorkload(o)) return;
+    const name =
+      o.metadata.name ??
+      `${o.metadata.generateName ?? ""}${safeSuffix(5, options.nonce, o.ref.namespace, o.kind, o.metadata.generateName ?? "", i)}`;
+    desired.push({ at: o.source.position ?? 0, object: expandWorkload(o, name) });
+  });
+  // Input order: file, then document, then List item.
+  const ordered = desired.sort((a, b) => a.at - b.at).map((d) => d.object);
+  const secrets = objects.filter((o): o is SecretObject => o.kind === "Secret");
+  const claims = objects.filter((o) => o.kind === "PersistentVolumeClaim");
+  const allPods = ordered.flatMap((o) => o.pods);
+  const podmanSecrets = secretResources(secrets, options.digestKey);
+  return {
+    objects: ordered,
+    secrets: podmanSecrets,
+    claims: claimResources(claims, allPods),
+    data: dataIndex(objects, podmanSecrets),
+  };
+}
+
+function isWorkload(o: KubeObject): o is WorkloadObject {
+  return o.kind !== "ConfigMap" && o.kind !== "Secret" && o.kind !== "PersistentVolumeClaim";
+}
+
+/** `namespace/name`, the key of the data index. */
+export function dataKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+function dataIndex(
+  objects: readonly KubeObject[],
+  podmanSecrets: readonly SecretResource[],
+): DataIndex {
+  const configMaps = new Map<string, ConfigMapObject>();
+  for (const o of objects)
+    if (o.kind === "ConfigMap") configMaps.set(dataKey(o.ref.namespace, o.ref.name), o);
+  const secrets = new Map<string, { keys: Map<string, { name: string; digest: string }> }>();
+  for (const s of podmanSecrets) {
+    const id = dataKey(s.secret.namespace, s.secret.name);
+    const entry = secrets.get(id) ?? { keys: new Map() };
+    entry.keys.set(s.key, { name: s.name, digest: s.digest });
+    secrets.set(id, entry);
+  }
+  return { configMaps, secrets };
+}

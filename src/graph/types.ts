@@ -1,0 +1,137 @@
+/**
+ * The desired state: what every Kubernetes object of the input becomes on Podman, as
+ * resources with an identity, an owner, a lifetime and their dependencies. Built by a pure
+ * function (index.ts) from validated objects; planned (plan/) and carried out (apply/).
+ */
+import type { PodDocument } from "../manifest/model.ts";
+import type { ClaimSpec, ConfigMapObject, ObjectRef, ObjectSource } from "../manifest/objects.ts";
+
+/**
+ * How long a resource lives: `owned` goes with its owner (a pod's emptyDir), `shared` goes
+ * when no object of the input uses it any more (a Secret's Podman secrets), `kept` outlives
+ * everything but `down --volumes` (a claim's volume).
+ */
+export type Lifetime = "owned" | "shared" | "kept";
+
+/** A pod ready to plan: its manifest form and the name of the Podman pod it becomes. */
+export interface NamedPodDocument extends PodDocument {
+  /** The Podman pod's name (names.ts): the pod's name, prefixed outside `default`. */
+  readonly name: string;
+}
+
+/** One pod to exist, and who wants it. */
+export interface PodInstance {
+  /** The pod, named and labelled as its controller names it; planned by plan/planPod. */
+  readonly doc: NamedPodDocument;
+  /** The Kubernetes object that wants it: the Pod itself, or its workload. */
+  readonly owner: ObjectRef;
+  /** Its place among its owner's pods: replica slot, StatefulSet ordinal, Job index. */
+  readonly slot: number;
+  /** The hash of the pod template it was made from (workloads only). */
+  readonly templateHash?: string;
+  /** A Job pod's attempt at its completion (0 first, then one per retry). */
+  readonly attempt?: number;
+}
+
+/** How an object's pods are brought to the declared state when some already exist. */
+export type Rollout =
+  /** A standalone Pod: converged in place, recreated when pod-level settings change. */
+  | { readonly kind: "pod" }
+  /** Deployment, ReplicaSet, ReplicationController, DaemonSet: interchangeable replicas. */
+  | {
+      readonly kind: "replicas";
+      readonly strategy: "RollingUpdate" | "Recreate" | "OnDelete";
+      /** Pods over the count allowed during an update (0 when host ports forbid two). */
+      readonly maxSurge: number;
+      /** Pods under the count allowed during an update. */
+      readonly maxUnavailable: number;
+      readonly minReadySeconds: number;
+      readonly progressDeadlineSeconds: number;
+      /** A paused Deployment's pods are not updated. */
+      readonly paused: boolean;
+    }
+  /** StatefulSet: ordinals created in order (unless parallel) and removed in reverse. */
+  | {
+      readonly kind: "ordered";
+      readonly parallel: boolean;
+      readonly strategy: "RollingUpdate" | "OnDelete";
+      /** Ordinals below this keep their old template. */
+      readonly partition: number;
+      readonly minReadySeconds: number;
+    }
+  /** Job: pods run to completion, failures retried. */
+  | {
+      readonly kind: "job";
+      readonly completions: number;
+      readonly parallelism: number;
+      readonly backoffLimit: number;
+      readonly activeDeadlineSeconds?: number;
+      readonly ttlSecondsAfterFinished?: number;
+      readonly indexed: boolean;
+      readonly restartPolicy: "Never" | "OnFailure";
+    }
+  /** CronJob: nothing now; `kplay up` creates its Jobs on schedule. */
+  | {
+      readonly kind: "cron";
+      readonly schedule: string;
+      readonly timeZone?: string;
+      readonly concurrencyPolicy: "Allow" | "Forbid" | "Replace";
+      readonly startingDeadlineSeconds?: number;
+      readonly successfulJobsHistoryLimit: number;
+      readonly failedJobsHistoryLimit: number;
+      readonly suspend: boolean;
+    };
+
+/** One Kubernetes object of the input and the pods it wants. */
+export interface DesiredObject {
+  readonly ref: ObjectRef;
+  readonly source: ObjectSource;
+  readonly rollout: Rollout;
+  /** Every pod the object wants now (for a Job: its first wave). */
+  readonly pods: readonly PodInstance[];
+  /** The pod template, for controllers that make more pods later (Jobs, CronJobs). */
+  readonly template?: (slot: number, attempt: number) => PodInstance;
+}
+
+/** One key of a Secret as a Podman secret. */
+export interface SecretResource {
+  /** The Podman secret's name. */
+  readonly name: string;
+  readonly secret: ObjectRef;
+  readonly key: string;
+  /** A keyed digest of the value (see data.ts), never the value. */
+  readonly digest: string;
+  readonly lifetime: "shared";
+}
+
+/** A PersistentVolumeClaim (given, referenced by a pod, or made from a claim template). */
+export interface ClaimResource {
+  /** The Podman volume's name. */
+  readonly name: string;
+  readonly claim: ObjectRef;
+  /** The claim object when the input has one: its spec and annotations become options. */
+  readonly spec?: ClaimSpec;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly lifetime: "kept";
+}
+
+/**
+ * What pods read from the input's data kinds, by `namespace/name`: ConfigMaps whole (their
+ * values go into plans), Secrets as the Podman secret of each key (their values never do).
+ */
+export interface DataIndex {
+  readonly configMaps: ReadonlyMap<string, ConfigMapObject>;
+  readonly secrets: ReadonlyMap<
+    string,
+    { readonly keys: ReadonlyMap<string, { readonly name: string; readonly digest: string }> }
+  >;
+}
+
+/** Everything the input declares. */
+export interface DesiredState {
+  readonly objects: readonly DesiredObject[];
+  readonly secrets: readonly SecretResource[];
+  readonly claims: readonly ClaimResource[];
+  readonly data: DataIndex;
+}
