@@ -6,7 +6,6 @@
  */
 import * as v from "valibot";
 import { hasErrors } from "../diagnostics/diagnostic.ts";
-import { decodeBase64 } from "./base64.ts";
 import { formatPath, mapping, type ObjectContext, quote, report } from "./context.ts";
 import { checkFields } from "./fields.ts";
 import type { DataKind } from "./kinds.ts";
@@ -17,6 +16,7 @@ import { ownMap } from "./own.ts";
 import { checkMetadata } from "./rules.ts";
 import { ObjectMetaFields, StringMapSchema } from "./schema.ts";
 import { validateShape } from "./validate.ts";
+import { decodeBase64 } from "./yaml/go-strings.ts";
 
 /** What a data object yields once checked. */
 export type CheckedData =

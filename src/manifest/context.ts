@@ -2,19 +2,19 @@
  * What every check needs to report on one Kubernetes object: where it is (file, document, and
  * the path prefix of a `kind: List` item) and how to turn a field path into a diagnostic.
  */
-import type { Document, LineCounter } from "yaml";
 import type { Diagnostic, Severity, Span } from "../diagnostics/diagnostic.ts";
-import { locateNode } from "./locate.ts";
+import type { LineIndex } from "./lines.ts";
 import type { FieldPath, PodDocument } from "./model.ts";
 import { spanOf } from "./span.ts";
+import type { YamlDocument } from "./yaml/index.ts";
 
 /** One object under validation and the diagnostics found in it so far. */
 export interface ObjectContext {
   readonly file: string;
   /** The file's text, to quote what the user wrote (`yes`) rather than what YAML made of it. */
   readonly text: string;
-  readonly doc: Document.Parsed;
-  readonly lineCounter: LineCounter;
+  readonly doc: YamlDocument;
+  readonly lines: LineIndex;
   /** Path of the object inside its document: `[]`, or `["items", 3]` inside a List. */
   readonly prefix: FieldPath;
   readonly diagnostics: Diagnostic[];
@@ -29,15 +29,14 @@ export function spanAt(
   path: FieldPath,
   anchor: Anchor = "value",
 ): Span | undefined {
-  const found = locateNode(ctx.doc, [...ctx.prefix, ...path]);
+  const found = ctx.doc.locate([...ctx.prefix, ...path]);
   if (found === undefined) return undefined;
   // A missing field points at the key of its nearest existing parent (`metadata:`), not at the
   // whole parent mapping.
-  const useKey = (anchor === "key" || !found.exact) && found.key !== undefined;
-  const node = useKey && found.key !== undefined ? found.key : found.node;
-  const range = node.range;
-  if (range === undefined || range === null) return undefined;
-  return spanOf(ctx.file, ctx.lineCounter, range[0], range[1]);
+  const useKey = (anchor === "key" || !found.exact) && found.keyStart !== undefined;
+  if (useKey && found.keyStart !== undefined)
+    return spanOf(ctx.file, ctx.lines, found.keyStart, found.keyEnd ?? found.keyStart + 1);
+  return spanOf(ctx.file, ctx.lines, found.start, found.end);
 }
 
 /** Adds a diagnostic about the field at `path` (relative to the object). */

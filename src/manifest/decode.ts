@@ -1,20 +1,19 @@
 /**
- * Decoding stage: raw bytes to text. Refuses oversized, binary and non-UTF-8 input before the
- * YAML parser sees it, so the parser only ever gets bounded, well-formed text.
+ * What is refused before the YAML decoder sees a file at all: one over the size limit (its
+ * bytes were not even read past it), a binary file (a NUL byte in what is not UTF-16), and
+ * one of so many documents that decoding them would take seconds. Everything else, encodings
+ * included, is the decoder's (yaml/bytes.ts).
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
-import { MAX_FILE_BYTES } from "./limits.ts";
+import { MAX_DOCUMENTS, MAX_FILE_BYTES } from "./limits.ts";
 import type { SourceFile } from "./source.ts";
 
-/** The outcome of decoding one file: its text, or the one diagnostic that refuses it. */
-export type Decoded = { ok: true; text: string } | { ok: false; diagnostic: Diagnostic };
-
-/** Decodes a file's bytes as strict UTF-8, refusing files too large, binary or badly encoded. */
-export function decodeSource(file: SourceFile): Decoded {
-  const at = (offset: number) => ({
+/** The one diagnostic that refuses a file outright, or undefined. */
+export function refuseSource(file: SourceFile): Diagnostic | undefined {
+  const at = (offset: number, line = 1, column = 1) => ({
     file: file.name,
-    line: 1,
-    column: 1,
+    line,
+    column,
     offset,
     endOffset: offset,
   });
@@ -30,7 +29,9 @@ export function decodeSource(file: SourceFile): Decoded {
       "Kubernetes manifests are text of a few kilobytes to a few megabytes; split the input or check that it is the right file",
     );
   }
-  const nul = file.bytes.indexOf(0);
+  const b0 = file.bytes[0];
+  const utf16 = (b0 === 0xff && file.bytes[1] === 0xfe) || (b0 === 0xfe && file.bytes[1] === 0xff);
+  const nul = utf16 ? -1 : file.bytes.indexOf(0);
   if (nul !== -1) {
     return refuse(
       "binary-file",
@@ -39,25 +40,37 @@ export function decodeSource(file: SourceFile): Decoded {
       "kplay reads Kubernetes YAML text",
     );
   }
-  try {
-    // `fatal` makes invalid sequences an error instead of U+FFFD, so nothing is silently altered.
-    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(file.bytes);
-    return { ok: true, text };
-  } catch {
+  const excess = documentExcess(file.bytes);
+  if (excess !== undefined) {
     return refuse(
-      "bad-encoding",
-      "File is not valid UTF-8",
-      at(0),
-      "Save the file as UTF-8; kplay reads no other encoding",
+      "too-many-documents",
+      `File has too many YAML documents: more than ${MAX_DOCUMENTS}`,
+      { ...at(excess.offset, excess.line), endOffset: excess.offset + 3 },
+      "Split the input into several files",
     );
   }
+  return undefined;
+}
+
+/** Where the document separator past MAX_DOCUMENTS is, if there is one (a linear byte scan). */
+function documentExcess(bytes: Uint8Array): { offset: number; line: number } | undefined {
+  let documents = 0;
+  let line = 1;
+  for (let i = 0; i < bytes.length; i++) {
+    const lineStart = i === 0 || bytes[i - 1] === 0x0a;
+    if (lineStart && bytes[i] === 0x2d && bytes[i + 1] === 0x2d && bytes[i + 2] === 0x2d) {
+      if (++documents > MAX_DOCUMENTS) return { offset: i, line };
+    }
+    if (bytes[i] === 0x0a) line++;
+  }
+  return undefined;
 }
 
 function refuse(
   code: string,
   message: string,
-  span: Diagnostic["span"] & object,
+  span: NonNullable<Diagnostic["span"]>,
   hint: string,
-): Decoded {
-  return { ok: false, diagnostic: { code, severity: "error", message, span, hint } };
+): Diagnostic {
+  return { code, severity: "error", message, span, hint };
 }

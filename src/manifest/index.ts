@@ -4,19 +4,20 @@
  * decode (size, binary, UTF-8) -> parse (YAML with positions) -> plain value (bounded aliases)
  * -> per object: kind -> fields and support -> typed model -> Kubernetes rules.
  */
-import type { Document } from "yaml";
 import { type Diagnostic, hasErrors, strictify } from "../diagnostics/diagnostic.ts";
 import { type ObjectContext, spanAt } from "./context.ts";
-import { decodeSource } from "./decode.ts";
+import { refuseSource } from "./decode.ts";
+import { MAX_DIAGNOSTICS_PER_FILE } from "./limits.ts";
+import { LineIndex } from "./lines.ts";
 import type { PodDocument } from "./model.ts";
 import { checkObject } from "./object.ts";
 import type { KubeObject } from "./objects.ts";
-import { parseYaml } from "./parse.ts";
-import { toPlainValue } from "./plain.ts";
 import { redactSecrets } from "./redact.ts";
 import { checkReferences } from "./references.ts";
 import type { SourceFile } from "./source.ts";
+import { spanOf } from "./span.ts";
 import { toObject } from "./to-object.ts";
+import { decodeYamlBytes, type YamlProblem } from "./yaml/index.ts";
 
 /** Options of `loadManifests`. */
 export interface LoadOptions {
@@ -52,36 +53,33 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
   let documents = 0;
   let position = 0;
   for (const file of files) {
-    const decoded = decodeSource(file);
-    if (!decoded.ok) {
-      diagnostics.push(decoded.diagnostic);
+    const refused = refuseSource(file);
+    if (refused) {
+      diagnostics.push(refused);
       continue;
     }
     const first = diagnostics.length;
-    const parsed = parseYaml(file.name, decoded.text);
-    texts.set(file.name, redactSecrets(decoded.text, parsed.documents));
-    diagnostics.push(...parsed.diagnostics);
-    parsed.documents.forEach((doc, documentIndex) => {
-      if (isEmpty(doc)) return;
+    const decoded = decodeYamlBytes(file.bytes);
+    const lines = new LineIndex(decoded.text);
+    texts.set(file.name, redactSecrets(decoded.text, decoded.documents));
+    for (const p of decoded.problems) diagnostics.push(problemDiagnostic(file.name, lines, p));
+    for (const doc of decoded.documents) {
       documents++;
-      if (parsed.broken.has(documentIndex)) return;
       const ctx: ObjectContext = {
         file: file.name,
         text: decoded.text,
         doc,
-        lineCounter: parsed.lineCounter,
+        lines,
         prefix: [],
         diagnostics,
       };
-      const value = toPlainValue(ctx);
-      if (!value.ok) return;
-      for (const found of checkObject(ctx, value.value)) {
+      for (const found of checkObject(ctx, doc.value)) {
         const at: ObjectContext = { ...ctx, prefix: found.prefix };
         const locate: PodDocument["locate"] = (path) => spanAt(at, path);
         const source = {
           file: file.name,
           dir: file.dir,
-          documentIndex,
+          documentIndex: doc.index,
           position: position++,
           locate,
         };
@@ -92,8 +90,9 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
           objects.push(toObject(found, defaultNamespace, source));
         }
       }
-    });
+    }
     sortBySpan(diagnostics, first);
+    capDiagnostics(diagnostics, first, file.name);
   }
   if (documents === 0 && diagnostics.length === 0) diagnostics.push(noObjects(files));
   if (!hasErrors(diagnostics)) diagnostics.push(...checkReferences(pods, objects));
@@ -133,8 +132,33 @@ function sortBySpan(diagnostics: Diagnostic[], first: number): void {
   diagnostics.splice(first, sorted.length, ...sorted);
 }
 
-/** An empty document (`---` alone, or only comments) is skipped silently, as kubectl does. */
-function isEmpty(doc: Document.Parsed): boolean {
-  const root = doc.contents as { value?: unknown; items?: unknown } | null;
-  return root === null || (root.items === undefined && root.value === null);
+/** A decoder problem as a diagnostic of the file. */
+function problemDiagnostic(file: string, lines: LineIndex, p: YamlProblem): Diagnostic {
+  return {
+    code: p.code,
+    severity: p.severity,
+    message: p.message,
+    span: spanOf(file, lines, p.start, Math.max(p.end, p.start + 1)),
+    ...(p.hint ? { hint: p.hint } : {}),
+  };
+}
+
+/**
+ * Most diagnostics told per file: a file of 19 000 bad labels must not print 19 000 errors
+ * (nor take seconds to); past the cap, one summary line says how many more, at the first of
+ * them.
+ */
+function capDiagnostics(diagnostics: Diagnostic[], first: number, file: string): void {
+  const extra = diagnostics.length - first - MAX_DIAGNOSTICS_PER_FILE;
+  if (extra <= 0) return;
+  const next = diagnostics[first + MAX_DIAGNOSTICS_PER_FILE];
+  const dropped = diagnostics.splice(first + MAX_DIAGNOSTICS_PER_FILE);
+  const errors = dropped.filter((d) => d.severity === "error").length;
+  diagnostics.push({
+    code: "too-many-problems",
+    severity: errors > 0 ? "error" : "warning",
+    message: `${extra} more problems in ${file} not shown (${errors} errors)`,
+    ...(next?.span ? { span: next.span } : {}),
+    hint: "Fix the ones shown first; the rest are often the same mistake repeated",
+  });
 }

@@ -4,11 +4,12 @@
  */
 
 /**
- * Largest input file accepted, in bytes (1 MiB). A Pod manifest is a few kilobytes (the largest
- * of the 200 corpus files is 6 kB) and Kubernetes caps a ConfigMap's data at 1 MiB. What bounds
- * the parser's time is MAX_NODES; this bounds memory and the cost of huge scalars.
+ * Largest input file accepted, in bytes (16 MiB). A Pod manifest is a few kilobytes, but
+ * generated input (`helm template`, a generator of thousands of objects) reaches megabytes;
+ * 16 MiB holds tens of thousands of Pods. What bounds the decoder's time is per document
+ * (yaml/limits.ts) and MAX_DOCUMENTS; this bounds memory and the cost of huge scalars.
  */
-export const MAX_FILE_BYTES = 1024 * 1024;
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Deepest nesting of YAML collections accepted. Real Pod manifests nest about 12 deep (affinity
@@ -17,23 +18,14 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 export const MAX_NESTING_DEPTH = 100;
 
 /**
- * Most alias expansions accepted while building a document's value, as yaml's `maxAliasCount`.
- * A billion-laughs file needs thousands; a manifest that reuses an anchor needs a few.
+ * Most YAML documents accepted in one file: far above what a generator writes (16 MiB of
+ * 2 kB Pods is 8 000 documents), far below the four million `---` lines 16 MiB can hold,
+ * which would take the decoder seconds.
  */
-export const MAX_ALIAS_COUNT = 100;
+export const MAX_DOCUMENTS = 100_000;
 
-/**
- * Most YAML nodes (keys, list items, flow entries) accepted in one file. yaml costs about 5 µs
- * a node here, more on error-dense input, so 100 000 tiny `a: 1` lines would take seconds; a Pod
- * has a few hundred nodes, a List of fifty Pods a few thousand.
- */
-export const MAX_NODES = 20_000;
-
-/**
- * Most YAML documents accepted in one file. yaml spends about 10 µs per document, and a 4 MiB
- * file of `---` lines holds a million of them; a real multi-pod file holds a few dozen.
- */
-export const MAX_DOCUMENTS = 1000;
+/** Most diagnostics told per file; past it, one summary line with a position. */
+export const MAX_DIAGNOSTICS_PER_FILE = 100;
 
 /** Kubernetes' limit on the total size of a pod's annotations (keys plus values), in bytes. */
 export const MAX_ANNOTATIONS_BYTES = 256 * 1024;

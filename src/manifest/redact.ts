@@ -2,9 +2,12 @@
  * Secret values must never be printed, and a diagnostic's source frame prints the line it
  * points at. So the text kept for rendering has every value under `data` / `stringData` of a
  * Secret document masked with `*`, character for character: offsets, lines and columns stay
- * right. Line-based on purpose, so it works on documents that do not even parse.
+ * right. Line-based on purpose, so it works on documents that do not even parse: each chunk
+ * of the `---` splitter is masked when it decoded to a Secret or merely mentions one.
  */
-import type { Document } from "yaml";
+
+import type { YamlDocument } from "./yaml/index.ts";
+import { splitDocuments } from "./yaml/split.ts";
 
 // A fallback for documents that do not parse: any `kind: Secret` in the text, whatever
 // follows it (a comment, more flow-style fields).
@@ -12,23 +15,28 @@ const SECRET_KIND = /["']?kind["']?\s*:\s*["']?Secret\b/;
 const SECRET_KEY = /^(\s*)["']?(data|stringData)["']?\s*:/;
 
 /** Returns `text` with the values of every Secret document's data and stringData masked. */
-export function redactSecrets(text: string, documents: readonly Document.Parsed[]): string {
+export function redactSecrets(text: string, documents: readonly YamlDocument[]): string {
+  const secrets = documents.filter((d) => isSecret(d.value)).map((d) => d.range);
+  // The splitter's chunks, or the whole text when it stops early (a bad separator).
+  const chunks = splitDocuments(text).chunks.map((c) => [c.start, c.end] as const);
+  const ranges = chunks.length > 0 ? chunks : [[0, text.length] as const];
   let out = text;
-  const ranges =
-    documents.length > 0
-      ? documents.map((d) => [d.range[0], d.range[2]] as const)
-      : [[0, text.length] as const];
-  for (const [i, [start, end]] of ranges.entries()) {
+  for (const [start, end] of ranges) {
     const part = text.slice(start, end);
-    const kind = documents[i]?.errors.length === 0 ? documents[i]?.get("kind") : undefined;
-    if (kind !== "Secret" && !SECRET_KIND.test(part)) continue;
+    const decoded = secrets.some(([s, e]) => s < end && e > start);
+    if (!decoded && !SECRET_KIND.test(part)) continue;
     // Flow (JSON) style cannot be masked line by line: the whole document is masked.
     const masked = /^\s*(#[^\n]*\n\s*)*\{/.test(part) ? mask(part) : maskDataBlocks(part);
-    out = out.slice(0, start) + masked + out.slice(end);
+    out = out.slice(0, start) + masked + out.slice(start + masked.length);
   }
   return out;
 }
 
+function isSecret(value: unknown): boolean {
+  return (
+    typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "Secret"
+  );
+}
 /** Masks what follows `data:` / `stringData:` and every line indented deeper than that key. */
 function maskDataBlocks(part: string): string {
   let depth: number | undefined;

@@ -14,7 +14,7 @@ const corpus = join(import.meta.dir, "..", "..", "..", "shared", "corpus");
 
 /** The culprit line of each invalid file, read off the file by hand. */
 const CULPRIT_LINE: Readonly<Record<string, number>> = {
-  "containers-podman/podman-docs-1.yaml": 4, // `...` placeholder ends the document early
+  "containers-podman/podman-docs-1.yaml": 1, // `...` ends the document early: the Pod has no spec
   "containers-podman/podman-docs-2.yaml": 5, // container without image (and no metadata at all)
   "containers-podman/podman-e2e-12.yaml": 3, // kind: UnknownKind
   "containers-podman/podman-e2e-15.yaml": 2, // no metadata: the object itself (its first line)
@@ -24,7 +24,7 @@ const CULPRIT_LINE: Readonly<Record<string, number>> = {
   "containers-podman/podman-e2e-42.yaml": 11, // tab indentation (then a plain-text document)
   "containers-podman/podman-e2e-44.yaml": 6, // a Deployment's spec without a selector
   "containers-podman/podman-e2e-45.yaml": 5, // first tab-indented line
-  "containers-podman/podman-e2e-50.yaml": 2, // stray "Invalid YAML" line
+  "containers-podman/podman-e2e-50.yaml": 3, // stray "Invalid YAML" line: its scalar runs into `apiVersion:`
   "containers-podman/podman-e2e-51.yaml": 3, // kind: InvalidKind
   "containers-podman/podman-e2e-54.yaml": 2, // Pod without metadata and spec
   "containers-podman/podman-e2e-55.yaml": 2, // three Pods without metadata and spec; the first

@@ -8,12 +8,7 @@ import { expect, test } from "bun:test";
 import { isDiagnosticCode } from "../../src/diagnostics/codes.ts";
 import { renderDiagnostics } from "../../src/diagnostics/render.ts";
 import { loadManifests } from "../../src/manifest/index.ts";
-import {
-  DEFAULT_COUNT,
-  DEFAULT_SEED,
-  fuzzInputs,
-  LOADER_MUTATIONS,
-} from "../support/fuzz-inputs.ts";
+import { DEFAULT_COUNT, DEFAULT_SEED, fuzzInputs } from "../support/fuzz-inputs.ts";
 
 const SEED = DEFAULT_SEED;
 /**
@@ -28,8 +23,7 @@ test(`fuzz: mutated inputs from seed ${SEED}`, () => {
   const inputs = fuzzInputs({
     seed: SEED,
     count: DEFAULT_COUNT,
-    edges: false,
-    mutations: LOADER_MUTATIONS,
+    edges: true,
   });
   let slowest = 0;
   const started = performance.now();

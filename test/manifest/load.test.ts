@@ -26,7 +26,7 @@ describe("loadManifests", () => {
     expect(span && text.slice(span.offset, span.endOffset)).toBe("80");
   });
 
-  test("locate follows merge keys and List items", () => {
+  test("locate follows merge keys and List items: a merged key is where the << entry is", () => {
     const text = `apiVersion: v1
 kind: List
 items:
@@ -43,8 +43,8 @@ items:
     expect(result.diagnostics).toEqual([]);
     expect(result.pods[0]?.pod.spec.containers[1]).toEqual({ name: "two", image: "busybox" });
     expect(result.pods[0]?.locate(["spec", "containers", 1, "image"])).toMatchObject({
-      line: 9,
-      column: 36,
+      line: 10,
+      column: 11,
     });
     expect(result.pods[0]?.locate(["spec", "containers", 1, "name"])).toMatchObject({
       line: 11,

@@ -246,24 +246,6 @@ export const MUTATIONS: Record<string, Mutation> = {
   },
 };
 
-/**
- * The mutations the fuzz test of loadManifests had before the YAML decoder's: the newer ones
- * (prototype keys, merge keys, encodings, tags) make the yaml-based loader throw on `<<:` of a
- * scalar, which the decoder replaces, so that test draws from these until it is integrated.
- */
-export const LOADER_MUTATIONS = [
-  "flipByte",
-  "truncate",
-  "deleteLine",
-  "duplicateLine",
-  "swapType",
-  "deepNesting",
-  "hugeScalar",
-  "aliasBomb",
-  "splice",
-  "separators",
-] as const;
-
 /** A byte string (taken as UTF-8) re-encoded as UTF-16 bytes, as a byte string. */
 function utf16(t: string, little: boolean): string {
   const text = new TextDecoder().decode(toBytes(t));

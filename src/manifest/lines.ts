@@ -1,0 +1,30 @@
+/**
+ * Offsets to line:column, for diagnostics. Lines end at "\n", "\r\n" or a lone "\r" (what
+ * editors show, and what YAML reads as line breaks); columns count UTF-16 code units from 1,
+ * as every position kplay prints does.
+ */
+
+/** The start offset of every line of a text, for binary search. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.starts.push(i + 1);
+      else if (c === 13 && text.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
+    }
+  }
+
+  /** The 1-based line and column of `offset`. */
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (this.starts[lo] ?? 0) + 1 };
+  }
+}
