@@ -46,6 +46,7 @@ export const DIAGNOSTIC_CODES = {
   "name-collision": "two pods' containers would get the same Podman name",
   "bad-quantity": "a resource quantity does not parse",
   "request-exceeds-limit": "a resource request is more than its limit",
+  "number-range": "a number is outside its field's range (int32, int64, or the API server's bounds)",
   // Planner refusals (src/plan/checks.ts): valid Kubernetes that kplay will not run as written
   "unsafe-sub-path": "a subPath is absolute or climbs out of its volume with ..",
   "run-as-root": "runAsNonRoot is set and the container would run as UID 0",

@@ -19,8 +19,9 @@ export function checkScalar(
     case "time":
       if (typeof value !== "string") mismatch(ctx, path, "a string", value, reported);
       return true;
-    case "integer":
-      if (!Number.isInteger(value)) mismatch(ctx, path, "an integer", value, reported);
+    case "int32":
+    case "int64":
+      checkInteger(ctx, type, value, path, reported);
       return true;
     case "number":
       if (typeof value !== "number") mismatch(ctx, path, "a number", value, reported);
@@ -41,6 +42,52 @@ export function checkScalar(
     default:
       return false;
   }
+}
+
+/**
+ * The API server decodes JSON into Go's int32 and int64: a number its field cannot hold is
+ * refused before any rule runs. A double cannot hold int64's bounds exactly, so a written
+ * decimal integer is compared exactly.
+ */
+const INTEGER_LIMITS = {
+  int32: { min: -(2n ** 31n), max: 2n ** 31n - 1n },
+  int64: { min: -(2n ** 63n), max: 2n ** 63n - 1n },
+} as const;
+
+function checkInteger(
+  ctx: ObjectContext,
+  type: keyof typeof INTEGER_LIMITS,
+  value: unknown,
+  path: FieldPath,
+  reported: Set<string>,
+): void {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    mismatch(ctx, path, "an integer", value, reported);
+    return;
+  }
+  const { min, max } = INTEGER_LIMITS[type];
+  const written = sourceOf(ctx, path);
+  const exact = written !== undefined && isDecimalInteger(written) ? BigInt(written) : undefined;
+  const fits =
+    exact === undefined
+      ? value >= Number(min) && value < Number(max) + 1
+      : exact >= min && exact <= max;
+  if (fits) return;
+  reported.add(formatPath(path));
+  report(
+    ctx,
+    "number-range",
+    "error",
+    path,
+    `${formatPath(path)}: ${written ?? String(value)} does not fit in an ${type} (${min} to ${max})`,
+  );
+}
+
+function isDecimalInteger(s: string): boolean {
+  const digits = s[0] === "-" || s[0] === "+" ? s.slice(1) : s;
+  if (digits === "") return false;
+  for (const c of digits) if (c < "0" || c > "9") return false;
+  return true;
 }
 
 function checkQuantity(
