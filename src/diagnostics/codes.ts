@@ -67,7 +67,6 @@ export const DIAGNOSTIC_CODES = {
   "unsafe-sub-path": "a subPath is absolute or climbs out of its volume with ..",
   "run-as-root": "runAsNonRoot is set and the container would run as UID 0",
   "unsupported-env-source": "an env source kplay cannot compute before the pod runs",
-  "unknown-port-name": "a probe names a port the container does not declare",
   "bad-annotation": "a Podman annotation has a value Podman cannot take",
   "bad-seccomp-profile": "a Localhost seccomp profile is missing or unsafe",
   "bad-stop-signal": "a stop signal is not a Linux signal",

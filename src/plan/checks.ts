@@ -11,7 +11,6 @@ import { containerAnnotationFields } from "./annotations.ts";
 import { DEFAULT_NODE } from "./downward.ts";
 import { mountSubPath, planEnv } from "./env.ts";
 import { podUserNamespace } from "./namespaces.ts";
-import { probeHandler } from "./probes.ts";
 import { containerSecurity } from "./security.ts";
 import { signalNumber } from "./signals.ts";
 import type { PlanOptions } from "./types.ts";
@@ -115,16 +114,6 @@ function checkContainer(
       );
     }
   });
-  for (const kind of ["livenessProbe", "startupProbe", "readinessProbe"] as const) {
-    const probe = c[kind];
-    const handled = probe && probeHandler(c, probe);
-    if (handled && "problem" in handled)
-      report(
-        "unknown-port-name",
-        [...at, kind],
-        `${formatPath([...at, kind])}: ${handled.problem}`,
-      );
-  }
   const signal = c.lifecycle?.stopSignal;
   if (signal !== undefined && signalNumber(signal) === undefined) {
     report(

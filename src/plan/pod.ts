@@ -31,9 +31,9 @@ function portMappings(pod: Pod): object[] {
   for (const c of all) {
     for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe]) {
       const h = probe && probeHandler(c, probe);
-      if (!h || !("handler" in h)) continue;
-      const port = probePort(h.handler);
-      if (port === undefined || published.has(port)) continue;
+      const port = h && probePort(h);
+      // A port name the container does not declare is nothing to publish.
+      if (typeof port !== "number" || published.has(port)) continue;
       published.add(port);
       out.push({ container_port: port, host_port: 0, host_ip: "127.0.0.1", protocol: "tcp" });
     }

@@ -110,12 +110,6 @@ describe("checkPlannable", () => {
         29,
       ],
       [
-        "unknown-port-name",
-        "spec.containers[0].livenessProbe",
-        'spec.containers[0].livenessProbe: port name "http" is not one of the container\'s ports',
-        31,
-      ],
-      [
         "bad-annotation",
         'metadata.annotations["io.podman.annotations.ulimit"]',
         'Annotation "io.podman.annotations.ulimit": "nofile=x" is not NAME=SOFT[:HARD] with NAME one of core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack',
