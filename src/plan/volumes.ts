@@ -25,7 +25,8 @@ export function emptyDirVolumeName(pod: string, volume: string): string {
 
 /**
  * hostPath volumes become bind mounts (relative paths resolved against the manifest's folder,
- * unlike Podman which uses its own working directory); each emptyDir becomes one Podman volume
+ * unlike Podman which uses its own working directory); each emptyDir (and each volume that
+ * names no source, which the API server defaults to an emptyDir) becomes one Podman volume
  * shared by every container that mounts it, labelled so `down` removes it with the pod. A
  * persistentVolumeClaim becomes the Podman volume named after the claim (as `podman kube play`
  * maps it), created on first use and kept when pods go, like the claim it stands for.
@@ -45,10 +46,12 @@ export function planVolumes(pod: string, volumes: readonly Volume[], dir: string
         type: v.hostPath.type ?? "",
       });
       bindings.set(v.name, { kind: "bind", source: path });
-    } else if (v.emptyDir) {
+    } else if (v.emptyDir || !hasSource(v)) {
       const name = emptyDirVolumeName(pod, v.name);
       const options: Record<string, string> =
-        v.emptyDir.medium === "Memory" ? { type: "tmpfs", device: "tmpfs", o: "nodev,nosuid" } : {};
+        v.emptyDir?.medium === "Memory"
+          ? { type: "tmpfs", device: "tmpfs", o: "nodev,nosuid" }
+          : {};
       steps.push({
         action: "create-volume",
         volume: v.name,
@@ -82,6 +85,11 @@ export function planVolumes(pod: string, volumes: readonly Volume[], dir: string
     }
   }
   return { steps, bindings };
+}
+
+/** Whether a volume names a source; one without is an emptyDir, as the API server defaults it. */
+function hasSource(v: Volume): boolean {
+  return Object.keys(v).some((k) => k !== "name");
 }
 
 /** Kubernetes mount propagation to the mount option the kubelet asks the runtime for. */
