@@ -61,6 +61,22 @@ function nameResolution(pod: Pod): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The pod's hostname as the kubelet sets it: spec.hostname, else the pod's name cut to 63
+ * characters (a pod name may have 253, a hostname not) without the `-` and `.` the cut may
+ * leave at its end.
+ */
+export function podHostname(pod: Pod): string {
+  if (pod.spec.hostname) return pod.spec.hostname;
+  const name = pod.metadata.name;
+  if (name.length <= MAX_HOSTNAME) return name;
+  let end = MAX_HOSTNAME;
+  while (end > 0 && (name[end - 1] === "-" || name[end - 1] === ".")) end--;
+  return name.slice(0, end);
+}
+
+const MAX_HOSTNAME = 63;
+
 /** The body of `POST /libpod/pods/create`, without kplay's hash label. */
 export function podCreateBody(pod: Pod, options: PlanOptions): Record<string, unknown> {
   const mappings = portMappings(pod);
@@ -69,7 +85,7 @@ export function podCreateBody(pod: Pod, options: PlanOptions): Record<string, un
   return {
     name: pod.metadata.name,
     // A host-network pod has the host's UTS namespace, hence its name.
-    ...(pod.spec.hostNetwork ? {} : { hostname: pod.spec.hostname ?? pod.metadata.name }),
+    ...(pod.spec.hostNetwork ? {} : { hostname: podHostname(pod) }),
     labels: { ...(pod.metadata.labels ?? {}), [LABEL_MANAGED]: "true" },
     ...podNamespaceFields(pod),
     ...(mappings.length ? { portmappings: mappings } : {}),
