@@ -8,14 +8,13 @@ import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { formatPath, podError } from "../manifest/context.ts";
 import type { Container, FieldPath, PodDocument } from "../manifest/model.ts";
 import { containerAnnotationFields } from "./annotations.ts";
+import { checkHostPorts, type Report } from "./checks-pod.ts";
 import { DEFAULT_NODE } from "./downward.ts";
 import { mountSubPath, planEnv } from "./env.ts";
 import { podUserNamespace } from "./namespaces.ts";
 import { containerSecurity } from "./security.ts";
 import { signalNumber } from "./signals.ts";
 import type { PlanOptions } from "./types.ts";
-
-type Report = (code: string, path: FieldPath, message: string, hint?: string) => void;
 
 /** Every reason the planner cannot plan these pods; empty when it can. */
 export function checkPlannable(
@@ -40,6 +39,7 @@ export function checkPod(doc: PodDocument, options: PlanOptions = {}): Diagnosti
       `Annotation "${userns.key}": ${userns.problem}`,
     );
   checkSysctls(doc, report);
+  checkHostPorts(doc, report);
   const names: string[] = [];
   for (const field of ["initContainers", "containers"] as const) {
     (pod.spec[field] ?? []).forEach((c, i) => {

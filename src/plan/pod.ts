@@ -1,12 +1,14 @@
 import type { Pod } from "../manifest/model.ts";
 import { ANNOTATION } from "./annotations.ts";
+import { publishedHostPorts } from "./host-ports.ts";
 import { LABEL_MANAGED } from "./labels.ts";
 import { podNamespaceFields } from "./namespaces.ts";
 import { probeHandler, probePort } from "./probes.ts";
 import type { PlanOptions } from "./types.ts";
 
 /**
- * Every hostPort of every container, published on the pod (its infra holds the netns).
+ * Every distinct hostPort of the pod's containers, published on the pod (its infra holds the
+ * netns); an init and an app container asking for the same one get it once.
  * A host-network pod publishes nothing: its ports already are the host's.
  */
 function portMappings(pod: Pod): object[] {
@@ -14,17 +16,14 @@ function portMappings(pod: Pod): object[] {
   if (pod.spec.hostNetwork) return out;
   const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
   const published = new Set<number>();
-  for (const c of all) {
-    for (const p of c.ports ?? []) {
-      if (!p.hostPort) continue; // Kubernetes publishes only ports with a hostPort
-      if ((p.protocol ?? "TCP") === "TCP") published.add(p.containerPort);
-      out.push({
-        container_port: p.containerPort,
-        host_port: p.hostPort,
-        ...(p.hostIP ? { host_ip: p.hostIP } : {}),
-        protocol: (p.protocol ?? "TCP").toLowerCase(),
-      });
-    }
+  for (const { port: p } of publishedHostPorts(pod).mappings) {
+    if ((p.protocol ?? "TCP") === "TCP") published.add(p.containerPort);
+    out.push({
+      container_port: p.containerPort,
+      host_port: p.hostPort,
+      ...(p.hostIP ? { host_ip: p.hostIP } : {}),
+      protocol: (p.protocol ?? "TCP").toLowerCase(),
+    });
   }
   // kplay's own prober (play --wait, ps) reaches httpGet, tcpSocket and grpc probes from the
   // host: a probed port without a hostPort gets a free port on 127.0.0.1 only (host_port 0).
