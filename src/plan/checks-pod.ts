@@ -1,6 +1,6 @@
 /**
  * The planner's pod-wide refusals of valid Kubernetes that Podman cannot run as written: host
- * ports it cannot publish twice.
+ * ports it cannot publish twice, claim names it cannot give a volume.
  */
 import { formatPath } from "../manifest/context.ts";
 import type { FieldPath, PodDocument } from "../manifest/model.ts";
@@ -22,4 +22,28 @@ export function checkHostPorts(doc: PodDocument, report: Report): void {
       "Podman publishes a host port once for the whole pod: give both the same containerPort, or use another hostPort",
     );
   }
+}
+
+/** A claim's data lives in the Podman volume of the claim's name, which Podman must accept. */
+export function checkClaimNames(doc: PodDocument, report: Report): void {
+  (doc.pod.spec.volumes ?? []).forEach((v, i) => {
+    const claim = v.persistentVolumeClaim?.claimName;
+    if (claim === undefined || isPodmanName(claim)) return;
+    const path = ["spec", "volumes", i, "persistentVolumeClaim", "claimName"];
+    report(
+      "bad-claim-name",
+      path,
+      `${formatPath(path)}: ${JSON.stringify(claim)} cannot name a Podman volume: it must be a letter or digit, then letters, digits, '_', '.' and '-'`,
+      "kplay keeps a claim's data in the Podman volume of the claim's name; a real claim is named like a DNS subdomain",
+    );
+  });
+}
+
+/** libpod's rule for the names of volumes (and containers, pods): `[a-zA-Z0-9][a-zA-Z0-9_.-]*`. */
+function isPodmanName(name: string): boolean {
+  const alnum = (c: string) =>
+    (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9");
+  if (!alnum(name[0] ?? "")) return false;
+  for (const c of name) if (!alnum(c) && c !== "_" && c !== "." && c !== "-") return false;
+  return true;
 }

@@ -8,7 +8,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { formatPath, podError } from "../manifest/context.ts";
 import type { Container, FieldPath, PodDocument } from "../manifest/model.ts";
 import { containerAnnotationFields } from "./annotations.ts";
-import { checkHostPorts, type Report } from "./checks-pod.ts";
+import { checkClaimNames, checkHostPorts, type Report } from "./checks-pod.ts";
 import { DEFAULT_NODE } from "./downward.ts";
 import { mountSubPath, planEnv } from "./env.ts";
 import { podUserNamespace } from "./namespaces.ts";
@@ -40,6 +40,7 @@ export function checkPod(doc: PodDocument, options: PlanOptions = {}): Diagnosti
     );
   checkSysctls(doc, report);
   checkHostPorts(doc, report);
+  checkClaimNames(doc, report);
   const names: string[] = [];
   for (const field of ["initContainers", "containers"] as const) {
     (pod.spec[field] ?? []).forEach((c, i) => {
