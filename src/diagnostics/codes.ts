@@ -67,6 +67,7 @@ export const DIAGNOSTIC_CODES = {
   "unsafe-sub-path": "a subPath is absolute or climbs out of its volume with ..",
   "run-as-root": "runAsNonRoot is set and the container would run as UID 0",
   "unsupported-env-source": "an env source kplay cannot compute before the pod runs",
+  "invalid-image-name": "an image reference no runtime can pull (the kubelet's InvalidImageName)",
   "bad-claim-name": "a claim name that Podman cannot use as a volume name",
   "shared-host-port":
     "an init and an app container publish one host port to different container ports",

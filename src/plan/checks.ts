@@ -11,6 +11,7 @@ import { containerAnnotationFields } from "./annotations.ts";
 import { checkClaimNames, checkHostPorts, type Report } from "./checks-pod.ts";
 import { DEFAULT_NODE } from "./downward.ts";
 import { mountSubPath, planEnv } from "./env.ts";
+import { imageReferenceProblem } from "./image-reference.ts";
 import { podUserNamespace } from "./namespaces.ts";
 import { containerSecurity } from "./security.ts";
 import { signalNumber } from "./signals.ts";
@@ -75,6 +76,14 @@ function checkContainer(
     ];
     report("unsupported-env-source", path, `${formatPath(path)}: ${p.problem}`);
   }
+  const imageProblem = imageReferenceProblem(c.image);
+  if (imageProblem !== undefined)
+    report(
+      "invalid-image-name",
+      [...at, "image"],
+      `${formatPath([...at, "image"])}: ${JSON.stringify(c.image)} is not an image reference: ${imageProblem}`,
+      "The API server accepts it, but no runtime can pull it: on a cluster the container would wait with InvalidImageName",
+    );
   const sc = containerSecurity(pod, c);
   if (sc.runAsNonRoot && sc.runAsUser === 0) {
     const own = c.securityContext?.runAsUser !== undefined;
