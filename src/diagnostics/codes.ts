@@ -68,9 +68,10 @@ export const DIAGNOSTIC_CODES = {
   "run-as-root": "runAsNonRoot is set and the container would run as UID 0",
   "unsupported-env-source": "an env source kplay cannot compute before the pod runs",
   "invalid-image-name": "an image reference no runtime can pull (the kubelet's InvalidImageName)",
-  "bad-claim-name": "a claim name that Podman cannot use as a volume name",
+  "quantity-too-large": "a resource quantity is more than libpod's integers hold",
   "shared-host-port":
     "an init and an app container publish one host port to different container ports",
+  "bad-claim-name": "a claim name that Podman cannot use as a volume name",
   "bad-annotation": "a Podman annotation has a value Podman cannot take",
   "bad-seccomp-profile": "a Localhost seccomp profile is missing or unsafe",
   "bad-stop-signal": "a stop signal is not a Linux signal",

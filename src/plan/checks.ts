@@ -13,6 +13,7 @@ import { DEFAULT_NODE } from "./downward.ts";
 import { mountSubPath, planEnv } from "./env.ts";
 import { imageReferenceProblem } from "./image-reference.ts";
 import { podUserNamespace } from "./namespaces.ts";
+import { MAX_LIBPOD_INTEGER, oversizedResources } from "./resources.ts";
 import { containerSecurity } from "./security.ts";
 import { signalNumber } from "./signals.ts";
 import type { PlanOptions } from "./types.ts";
@@ -84,6 +85,15 @@ function checkContainer(
       `${formatPath([...at, "image"])}: ${JSON.stringify(c.image)} is not an image reference: ${imageProblem}`,
       "The API server accepts it, but no runtime can pull it: on a cluster the container would wait with InvalidImageName",
     );
+  for (const o of oversizedResources(c)) {
+    const path = [...at, "resources", o.list, o.name];
+    const written = c.resources?.[o.list]?.[o.name];
+    report(
+      "quantity-too-large",
+      path,
+      `${formatPath(path)}: ${JSON.stringify(String(written))} is more than libpod can take (at most ${MAX_LIBPOD_INTEGER} ${o.unit})`,
+    );
+  }
   const sc = containerSecurity(pod, c);
   if (sc.runAsNonRoot && sc.runAsUser === 0) {
     const own = c.securityContext?.runAsUser !== undefined;
