@@ -1,7 +1,7 @@
 import { normalize } from "node:path";
 import type { Container, Pod, PodDocument } from "../manifest/model.ts";
 import { checkPod } from "./checks.ts";
-import { type PlannedContainer, planContainer } from "./container.ts";
+import { type PlannedContainer, planContainer, terminationGrace } from "./container.ts";
 import { DEFAULT_NODE } from "./downward.ts";
 import { planImages } from "./images.ts";
 import { hashJson, LABEL_GRACE, LABEL_MANAGED, LABEL_POD_HASH } from "./labels.ts";
@@ -65,7 +65,7 @@ export function planPod(doc: PodDocument, options: PlanOptions = {}): PodPlan {
   // The pod hash covers what cannot change without recreating the pod: its own settings, its
   // volumes, and the grace period `down` reads from the pod's label (a label cannot be
   // changed in place). Containers carry their own hashes and can be replaced one by one.
-  const grace = pod.spec.terminationGracePeriodSeconds;
+  const grace = terminationGrace(pod);
   const podHash = hashJson({ pod: podBody, volumes: volumes.steps, grace: grace ?? null });
   const labels = podBody.labels as Record<string, string>;
   labels[LABEL_POD_HASH] = podHash;
