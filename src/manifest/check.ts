@@ -108,6 +108,28 @@ export function checkRange(
   );
 }
 
+/**
+ * Reports `duplicate-name` when `key` is already in `seen`, naming where it first was;
+ * records it otherwise. `what` describes the key: `port name "http"`.
+ */
+export function checkUnique(
+  ctx: ObjectContext,
+  seen: Map<string, FieldPath>,
+  key: string,
+  path: FieldPath,
+  what: string,
+  reported: ReadonlySet<string>,
+  options: { hint?: string; verb?: string } = {},
+): void {
+  const first = seen.get(key);
+  if (first === undefined) {
+    seen.set(key, path);
+    return;
+  }
+  const detail = `${what} is already ${options.verb ?? "used"} by ${formatPath(first)}`;
+  fail(ctx, "duplicate-name", path, detail, reported, options.hint ? { hint: options.hint } : {});
+}
+
 /** Whether a field is set: YAML's `field:` and `field: null` are absent, as in Kubernetes. */
 export function isSet(value: unknown): boolean {
   return value !== undefined && value !== null;

@@ -3,7 +3,7 @@
  * image, volume mounts (declared volume, unique mount path), and each container's env, ports,
  * probes, resources and security context (one file each).
  */
-import { checkEnum, checkName, fail, isSet } from "./check.ts";
+import { checkEnum, checkName, checkUnique, fail, isSet } from "./check.ts";
 import { formatPath, list, mapping, type ObjectContext, quote, report } from "./context.ts";
 import type { FieldPath } from "./model.ts";
 import { checkDns1123Label } from "./names.ts";
@@ -21,7 +21,7 @@ export function checkContainers(
   volumes: ReadonlySet<string>,
   reported: ReadonlySet<string>,
 ): void {
-  const names = new Set<string>();
+  const names = new Map<string, FieldPath>();
   // App containers run together and share host ports; each init container runs alone.
   const appPorts: HostPorts = new Map();
   const hostNetwork = spec.hostNetwork === true;
@@ -56,21 +56,14 @@ function checkContainerName(
   ctx: ObjectContext,
   name: unknown,
   path: FieldPath,
-  names: Set<string>,
+  names: Map<string, FieldPath>,
   reported: ReadonlySet<string>,
 ): void {
   checkName(ctx, path, name, "container name (a DNS-1123 label)", checkDns1123Label, reported);
   if (typeof name !== "string") return;
-  if (names.has(name))
-    report(
-      ctx,
-      "duplicate-name",
-      "error",
-      path,
-      `${formatPath(path)}: container name ${quote(name)} is used twice`,
-      "Container names must be unique across initContainers and containers",
-    );
-  names.add(name);
+  checkUnique(ctx, names, name, path, `container name ${quote(name)}`, reported, {
+    hint: "Container names must be unique across initContainers and containers",
+  });
 }
 
 /**

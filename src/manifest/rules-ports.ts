@@ -5,7 +5,7 @@
  * a hostNetwork pod. App containers share host ports with each other; init containers run one
  * at a time, so each is checked on its own and may reuse an app container's host port.
  */
-import { checkName, fail } from "./check.ts";
+import { checkName, checkUnique, fail } from "./check.ts";
 import { formatPath, list, mapping, type ObjectContext, quote } from "./context.ts";
 import type { FieldPath } from "./model.ts";
 import { checkPortName } from "./names.ts";
@@ -77,15 +77,7 @@ function checkPortNameAt(
   if (checkName(ctx, path, name, "port name (an IANA service name)", checkPortName, reported))
     return;
   if (isUnderReported(path, reported)) return;
-  const first = names.get(name);
-  if (first === undefined) names.set(name, path);
-  else
-    fail(
-      ctx,
-      "duplicate-name",
-      path,
-      `port name ${quote(name)} is already used by ${formatPath(first)}`,
-      reported,
-      { hint: "Port names must be unique within a container" },
-    );
+  checkUnique(ctx, names, name, path, `port name ${quote(name)}`, reported, {
+    hint: "Port names must be unique within a container",
+  });
 }

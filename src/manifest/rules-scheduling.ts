@@ -4,8 +4,8 @@
  * constraints, readiness and scheduling gates, the names of the objects a pod refers to,
  * activeDeadlineSeconds, preemptionPolicy and os.
  */
-import { checkEnum, checkName, checkRange, fail, isSet } from "./check.ts";
-import { formatPath, list, mapping, type ObjectContext, quote, report } from "./context.ts";
+import { checkEnum, checkName, checkRange, checkUnique, fail, isSet } from "./check.ts";
+import { list, mapping, type ObjectContext, quote } from "./context.ts";
 import type { FieldPath } from "./model.ts";
 import { checkDns1123Subdomain, checkQualifiedName } from "./names.ts";
 import { checkAffinity, checkLabelKeys } from "./rules-affinity.ts";
@@ -142,7 +142,7 @@ function checkSpreadConstraints(
   spec: Record<string, unknown>,
   reported: ReadonlySet<string>,
 ): void {
-  const seen = new Map<string, number>();
+  const seen = new Map<string, FieldPath>();
   list(spec.topologySpreadConstraints).forEach((c, i) => {
     const constraint = mapping(c);
     if (constraint === undefined) return;
@@ -176,16 +176,8 @@ function checkSpreadConstraints(
     checkLabelKeys(ctx, constraint, at, selector !== undefined, reported);
     if (typeof topologyKey !== "string" || typeof whenUnsatisfiable !== "string") return;
     const pair = `${topologyKey}\n${whenUnsatisfiable}`;
-    const first = seen.get(pair);
-    if (first === undefined) seen.set(pair, i);
-    else
-      report(
-        ctx,
-        "duplicate-name",
-        "error",
-        [...at, "topologyKey"],
-        `${formatPath([...at, "topologyKey"])}: ${quote(topologyKey)} with whenUnsatisfiable ${quote(whenUnsatisfiable)} is already constrained by ${formatPath(["spec", "topologySpreadConstraints", first])}`,
-      );
+    const what = `${quote(topologyKey)} with whenUnsatisfiable ${quote(whenUnsatisfiable)}`;
+    checkUnique(ctx, seen, pair, [...at, "topologyKey"], what, reported, { verb: "constrained" });
   });
 }
 
@@ -195,7 +187,7 @@ function checkSchedulingGates(
   reported: ReadonlySet<string>,
 ): void {
   const gates = list(spec.schedulingGates);
-  const seen = new Set<string>();
+  const seen = new Map<string, FieldPath>();
   gates.forEach((g, i) => {
     const path = ["spec", "schedulingGates", i, "name"];
     const name = mapping(g)?.name;
@@ -203,10 +195,8 @@ function checkSchedulingGates(
       checkName(ctx, path, name, "scheduling gate (a qualified name)", checkQualifiedName, reported)
     )
       return;
-    if (typeof name !== "string") return;
-    if (seen.has(name))
-      fail(ctx, "duplicate-name", path, `scheduling gate ${quote(name)} is listed twice`, reported);
-    seen.add(name);
+    if (typeof name === "string")
+      checkUnique(ctx, seen, name, path, `scheduling gate ${quote(name)}`, reported);
   });
   if (gates.length > 0 && typeof spec.nodeName === "string" && spec.nodeName !== "")
     fail(

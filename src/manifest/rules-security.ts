@@ -4,8 +4,8 @@
  * settings that exclude each other (privileged without privilege escalation, an unmasked
  * /proc or host namespaces with a user namespace, a shared PID namespace with the host's).
  */
-import { checkEnum, checkName, checkRange, fail } from "./check.ts";
-import { formatPath, list, mapping, type ObjectContext, quote, report } from "./context.ts";
+import { checkEnum, checkName, checkRange, checkUnique, fail } from "./check.ts";
+import { list, mapping, type ObjectContext, quote } from "./context.ts";
 import type { FieldPath } from "./model.ts";
 import { checkSysctlName } from "./names.ts";
 import { isUnderReported } from "./validate.ts";
@@ -68,22 +68,13 @@ export function checkPodSecurity(
     ["Merge", "Strict"],
     reported,
   );
-  const names = new Map<string, number>();
+  const names = new Map<string, FieldPath>();
   list(sc.sysctls).forEach((s, i) => {
     const path = [...at, "sysctls", i, "name"];
     const name = mapping(s)?.name;
     if (checkName(ctx, path, name, "sysctl name", checkSysctlName, reported)) return;
     if (typeof name !== "string" || isUnderReported(path, reported)) return;
-    const first = names.get(name);
-    if (first === undefined) names.set(name, i);
-    else
-      report(
-        ctx,
-        "duplicate-name",
-        "error",
-        path,
-        `${formatPath(path)}: sysctl ${quote(name)} is already set by ${formatPath([...at, "sysctls", first])}`,
-      );
+    checkUnique(ctx, names, name, path, `sysctl ${quote(name)}`, reported, { verb: "set" });
   });
 }
 

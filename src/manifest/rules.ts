@@ -5,7 +5,7 @@
  * checks may have failed elsewhere), with paths relative to the object, and skips reported
  * paths. Ignored fields are validated too: ignored is not unchecked.
  */
-import { checkName, fail } from "./check.ts";
+import { checkName, checkUnique, fail } from "./check.ts";
 import { formatPath, list, mapping, type ObjectContext, quote, report } from "./context.ts";
 import { K8S_TYPES } from "./k8s-fields.generated.ts";
 import { MAX_ANNOTATIONS_BYTES } from "./limits.ts";
@@ -139,23 +139,14 @@ function checkVolumes(
   spec: Record<string, unknown>,
   reported: ReadonlySet<string>,
 ): Set<string> {
-  const names = new Set<string>();
+  const names = new Map<string, FieldPath>();
   list(spec.volumes).forEach((v, i) => {
     const volume = mapping(v);
     const name = volume?.name;
     const path = ["spec", "volumes", i, "name"];
     checkName(ctx, path, name, "volume name (a DNS-1123 label)", checkDns1123Label, reported);
-    if (typeof name === "string") {
-      if (names.has(name))
-        report(
-          ctx,
-          "duplicate-name",
-          "error",
-          path,
-          `${formatPath(path)}: volume name ${quote(name)} is used twice`,
-        );
-      names.add(name);
-    }
+    if (typeof name === "string")
+      checkUnique(ctx, names, name, path, `volume name ${quote(name)}`, reported);
     if (!volume) return;
     const at = ["spec", "volumes", i];
     const sources = Object.keys(volume).filter((k) => VOLUME_SOURCES.has(k));
@@ -165,7 +156,7 @@ function checkVolumes(
     }
     checkVolumeSource(ctx, volume, at, reported);
   });
-  return names;
+  return new Set(names.keys());
 }
 
 function checkVolumeSource(
