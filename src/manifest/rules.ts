@@ -5,7 +5,7 @@
  * checks may have failed elsewhere), with paths relative to the object, and skips reported
  * paths. Ignored fields are validated too: ignored is not unchecked.
  */
-import { checkName, checkUnique, fail } from "./check.ts";
+import { checkName, checkUnique, fail, isSet } from "./check.ts";
 import { formatPath, list, mapping, type ObjectContext, quote, report } from "./context.ts";
 import { K8S_TYPES } from "./k8s-fields.generated.ts";
 import { MAX_ANNOTATIONS_BYTES } from "./limits.ts";
@@ -149,7 +149,7 @@ function checkVolumes(
       checkUnique(ctx, names, name, path, `volume name ${quote(name)}`, reported);
     if (!volume) return;
     const at = ["spec", "volumes", i];
-    const sources = Object.keys(volume).filter((k) => VOLUME_SOURCES.has(k));
+    const sources = Object.keys(volume).filter((k) => VOLUME_SOURCES.has(k) && isSet(volume[k]));
     for (const extra of sources.slice(1)) {
       const detail = `may not specify more than 1 volume type (${sources[0]} is already given)`;
       fail(ctx, "volume-source", [...at, extra], detail, reported, { anchor: "key" });

@@ -18,9 +18,10 @@ spec:
   const [pod] = planPods(loaded.pods).pods;
   if (!pod) throw new Error("no pod planned");
   const [container] = containerSteps(pod);
-  const body = container?.request.body as { stop_timeout?: number };
   const create = pod.steps.find((s) => s.action === "create-pod");
-  const labels = (create?.request.body as { labels: Record<string, string> }).labels;
+  if (!container || !create || !("request" in create)) throw new Error("no create steps");
+  const body = container.request.body as { stop_timeout?: number };
+  const labels = (create.request.body as { labels: Record<string, string> }).labels;
   return { stop: body.stop_timeout, label: labels["io.kplay.grace-period"] };
 }
 
