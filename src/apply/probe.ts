@@ -42,6 +42,9 @@ export async function runProbe(
   try {
     if ("exec" in h) return await execProbe(client, container, h.exec.command, timeoutMs);
     const port = probePort(h);
+    // A name the container does not declare: the kubelet's probe errors, and so does this one.
+    if (typeof port === "string")
+      return { ok: false, reason: `port "${port}" is not a container port` };
     const target = port === undefined ? undefined : publishedPort(pod, port);
     if (!target)
       return {

@@ -64,12 +64,17 @@ export function checkLabelValue(s: string): string | undefined {
   return undefined;
 }
 
-/** An environment variable name: `[-._a-zA-Z][-._a-zA-Z0-9]*`. */
+/**
+ * An environment variable name as Kubernetes 1.32+ accepts it (RelaxedEnvironmentVariable
+ * Validation): not empty, printable ASCII (space included) other than `=`. `1ST_VAR` is valid.
+ */
 export function checkEnvName(s: string): string | undefined {
   if (s.length === 0) return "it must not be empty";
-  const ok = (c: string) => isAlnum(c) || c === "-" || c === "." || c === "_";
-  if (isDigit(s[0] ?? "")) return "it must not start with a digit";
-  for (const c of s) if (!ok(c)) return "it must consist of letters, digits, '_', '-' and '.'";
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x3d)
+      return "it must consist of printable ASCII characters other than '='";
+  }
   return undefined;
 }
 
@@ -86,4 +91,74 @@ export function checkPortName(s: string): string | undefined {
   if (s.startsWith("-") || s.endsWith("-") || s.includes("--"))
     return "it must not start or end with '-' or contain '--'";
   return undefined;
+}
+
+/** An HTTP header name as the API server checks it (Go's stricter subset): `[-A-Za-z0-9]+`. */
+export function checkHttpHeaderName(s: string): string | undefined {
+  if (s.length === 0) return "it must not be empty";
+  for (const c of s)
+    if (!isAlnum(c) && c !== "-") return "it must consist of letters, digits and '-'";
+  return undefined;
+}
+
+/**
+ * A sysctl name, ≤253: segments of `[a-z0-9]([-_a-z0-9]*[a-z0-9])?` joined by `.` or `/`
+ * (`net.ipv4.ip_forward`, `net/ipv4/conf/eth0.100/forwarding`).
+ */
+export function checkSysctlName(s: string): string | undefined {
+  if (s.length === 0) return "it must not be empty";
+  if (s.length > 253) return `it is ${s.length} characters long (the limit is 253)`;
+  let start = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = s[i];
+    if (c !== undefined && c !== "." && c !== "/") {
+      if (!isLower(c) && !isDigit(c) && c !== "-" && c !== "_")
+        return "it must consist of lower case letters, digits, '-', '_', '.' and '/'";
+      continue;
+    }
+    const segment = s.slice(start, i);
+    if (segment === "") return "it must not have empty parts between '.' or '/'";
+    if (!isLowerOrDigit(segment[0]) || !isLowerOrDigit(segment[segment.length - 1]))
+      return "each part must start and end with a lower case letter or digit";
+    start = i + 1;
+  }
+  return undefined;
+}
+
+/**
+ * A DNS search domain as Kubernetes 1.33+ accepts it (RelaxedDNSSearchValidation): `.`, or a
+ * DNS-1123 subdomain whose parts may also hold `_` and start with one, with one trailing dot.
+ */
+export function checkDnsSearch(s: string): string | undefined {
+  if (s === ".") return undefined;
+  const name = s.endsWith(".") ? s.slice(0, -1) : s;
+  if (name.length === 0) return "it must not be empty";
+  if (name.length > 253) return `it is ${name.length} characters long (the limit is 253)`;
+  for (const part of name.split(".")) {
+    if (part === "") return "it must not have empty parts between dots";
+    const body = part.startsWith("_") ? part.slice(1) : part;
+    for (const c of body) {
+      if (!isLower(c) && !isDigit(c) && c !== "-" && c !== "_")
+        return "it must consist of lower case letters, digits, '-', '_' and '.'";
+    }
+    if (!isLowerOrDigit(body[0]) || !isLowerOrDigit(body[body.length - 1]))
+      return "each part must start (after an optional '_') and end with a lower case letter or digit";
+  }
+  return undefined;
+}
+
+/** A ConfigMap or Secret key: ≤253 of `[-._a-zA-Z0-9]`, and not `.`, `..` or `..`-prefixed. */
+export function checkConfigMapKey(s: string): string | undefined {
+  if (s.length === 0) return "it must not be empty";
+  if (s.length > 253) return `it is ${s.length} characters long (the limit is 253)`;
+  for (const c of s) {
+    if (!isAlnum(c) && c !== "-" && c !== "_" && c !== ".")
+      return "it must consist of letters, digits, '-', '_' and '.'";
+  }
+  if (s === "." || s.startsWith("..")) return "it must not be '.' or start with '..'";
+  return undefined;
+}
+
+function isLowerOrDigit(c: string | undefined): boolean {
+  return c !== undefined && (isLower(c) || isDigit(c));
 }

@@ -1,14 +1,17 @@
 /**
- * Rules over a Pod's containers: names (syntax, unique across init and app containers),
- * environment variable names, ports (range, unique host port per protocol and address), volume
- * mounts (declared volume, unique mount path) and resource requests within limits.
+ * Rules over a Pod's containers: names (syntax, unique across init and app containers), the
+ * image, volume mounts (declared volume, unique mount path), and each container's env, ports,
+ * probes, resources and security context (one file each).
  */
+import { checkEnum, checkName, checkUnique, fail, isSet } from "./check.ts";
 import { formatPath, list, mapping, type ObjectContext, quote, report } from "./context.ts";
 import type { FieldPath } from "./model.ts";
-import { checkDns1123Label, checkEnvName, checkPortName } from "./names.ts";
-import { own } from "./own.ts";
-import { compareQuantities, parseQuantity } from "./quantity.ts";
-import { checkName } from "./rules.ts";
+import { checkDns1123Label } from "./names.ts";
+import { checkEnv } from "./rules-env.ts";
+import { checkPorts, type HostPorts } from "./rules-ports.ts";
+import { checkProbes } from "./rules-probes.ts";
+import { checkResources } from "./rules-resources.ts";
+import { checkContainerSecurity } from "./rules-security.ts";
 import { isUnderReported } from "./validate.ts";
 
 /** Checks every container rule; `volumes` is the set of declared volume names. */
@@ -18,103 +21,72 @@ export function checkContainers(
   volumes: ReadonlySet<string>,
   reported: ReadonlySet<string>,
 ): void {
-  const names = new Set<string>();
-  const hostPorts = new Map<string, FieldPath>();
+  const names = new Map<string, FieldPath>();
+  // App containers run together and share host ports; each init container runs alone.
+  const appPorts: HostPorts = new Map();
+  const hostNetwork = spec.hostNetwork === true;
+  const hostUsers = spec.hostUsers !== false;
   for (const field of ["initContainers", "containers"] as const) {
     list(spec[field]).forEach((c, i) => {
       const container = mapping(c);
       if (container === undefined) return;
       const at: FieldPath = ["spec", field, i];
-      const name = container.name;
-      checkName(
+      const init = field === "initContainers";
+      checkContainerName(ctx, container.name, [...at, "name"], names, reported);
+      checkImage(ctx, container.image, [...at, "image"], reported);
+      checkEnum(
         ctx,
-        [...at, "name"],
-        name,
-        "container name (a DNS-1123 label)",
-        checkDns1123Label,
+        [...at, "terminationMessagePolicy"],
+        container.terminationMessagePolicy,
+        ["File", "FallbackToLogsOnError"],
         reported,
       );
-      if (typeof name === "string" && names.has(name)) {
-        report(
-          ctx,
-          "duplicate-name",
-          "error",
-          [...at, "name"],
-          `${formatPath([...at, "name"])}: container name ${quote(name)} is used twice`,
-          "Container names must be unique across initContainers and containers",
-        );
-      }
-      if (typeof name === "string") names.add(name);
-      list(container.env).forEach((e, j) => {
-        checkName(
-          ctx,
-          [...at, "env", j, "name"],
-          mapping(e)?.name,
-          "environment variable name",
-          checkEnvName,
-          reported,
-        );
-      });
-      checkPorts(ctx, container, at, hostPorts, reported);
+      checkEnv(ctx, container, at, reported);
+      // The API server checks hostPort == containerPort for app containers only.
+      checkPorts(ctx, container, at, init ? new Map() : appPorts, hostNetwork && !init, reported);
       checkMounts(ctx, container, at, volumes, reported);
-      checkRequestsWithinLimits(ctx, container, at, reported);
+      checkProbes(ctx, container, at, init && container.restartPolicy !== "Always", reported);
+      checkResources(ctx, container, at, reported);
+      checkContainerSecurity(ctx, container, at, hostUsers, reported);
     });
   }
 }
 
-function checkPorts(
+function checkContainerName(
   ctx: ObjectContext,
-  container: Record<string, unknown>,
-  at: FieldPath,
-  hostPorts: Map<string, FieldPath>,
+  name: unknown,
+  path: FieldPath,
+  names: Map<string, FieldPath>,
   reported: ReadonlySet<string>,
 ): void {
-  list(container.ports).forEach((p, j) => {
-    const port = mapping(p);
-    if (port === undefined) return;
-    const here = [...at, "ports", j];
-    checkName(
+  checkName(ctx, path, name, "container name (a DNS-1123 label)", checkDns1123Label, reported);
+  if (typeof name !== "string") return;
+  checkUnique(ctx, names, name, path, `container name ${quote(name)}`, reported, {
+    hint: "Container names must be unique across initContainers and containers",
+  });
+}
+
+/**
+ * The API server refuses an empty image, and (for a Pod, not a workload's template) one with
+ * leading or trailing whitespace. Other malformed references pass it and fail in the kubelet:
+ * plan/checks.ts refuses those before Podman sees them.
+ */
+function checkImage(
+  ctx: ObjectContext,
+  image: unknown,
+  path: FieldPath,
+  reported: ReadonlySet<string>,
+): void {
+  if (typeof image !== "string") return;
+  if (image === "") fail(ctx, "bad-image", path, "must not be empty", reported);
+  else if (image.trim() !== image)
+    fail(
       ctx,
-      [...here, "name"],
-      port.name,
-      "port name (an IANA service name)",
-      checkPortName,
+      "bad-image",
+      path,
+      `${quote(image)} must not have leading or trailing whitespace`,
       reported,
     );
-    // hostPort 0 means "not published", as in Kubernetes.
-    for (const [field, min] of [
-      ["containerPort", 1],
-      ["hostPort", 0],
-    ] as const) {
-      const value = port[field];
-      const path = [...here, field];
-      if (typeof value !== "number" || isUnderReported(path, reported)) continue;
-      if (value < min || value > 65535)
-        report(
-          ctx,
-          "port-range",
-          "error",
-          path,
-          `${formatPath(path)}: ${value} is out of range (1-65535)`,
-        );
-    }
-    const hostPort = port.hostPort;
-    if (typeof hostPort !== "number" || hostPort === 0) return;
-    const protocol = typeof port.protocol === "string" ? port.protocol : "TCP";
-    const hostIP = typeof port.hostIP === "string" ? port.hostIP : "";
-    const key = `${hostPort}/${protocol}/${hostIP}`;
-    const first = hostPorts.get(key);
-    if (first !== undefined) {
-      const path = [...here, "hostPort"];
-      report(
-        ctx,
-        "duplicate-host-port",
-        "error",
-        path,
-        `${formatPath(path)}: host port ${hostPort}/${protocol} is already used by ${formatPath(first)}`,
-      );
-    } else hostPorts.set(key, [...here, "hostPort"]);
-  });
 }
 
 function checkMounts(
@@ -147,6 +119,15 @@ function checkMounts(
         hint,
       );
     }
+    if (typeof mount.subPath === "string" && mount.subPath !== "" && isSet(mount.subPathExpr))
+      fail(
+        ctx,
+        "conflicting-fields",
+        [...here, "subPathExpr"],
+        "subPath and subPathExpr are mutually exclusive",
+        reported,
+        { anchor: "key" },
+      );
     if (typeof mount.mountPath !== "string") return;
     if (paths.has(mount.mountPath)) {
       report(
@@ -159,41 +140,4 @@ function checkMounts(
     }
     paths.add(mount.mountPath);
   });
-}
-
-function checkRequestsWithinLimits(
-  ctx: ObjectContext,
-  container: Record<string, unknown>,
-  at: FieldPath,
-  reported: ReadonlySet<string>,
-): void {
-  const resources = mapping(container.resources);
-  const requests = mapping(resources?.requests) ?? {};
-  const limits = mapping(resources?.limits) ?? {};
-  for (const [name, request] of Object.entries(requests)) {
-    const path = [...at, "resources", "requests", name];
-    const limit = own(limits, name);
-    if (
-      limit === undefined ||
-      isUnderReported(path, reported) ||
-      isUnderReported([...at, "resources", "limits", name], reported)
-    )
-      continue;
-    if (!isQuantity(request) || !isQuantity(limit)) continue;
-    const r = parseQuantity(request);
-    const l = parseQuantity(limit);
-    if (r.ok && l.ok && compareQuantities(r.value, l.value) > 0) {
-      report(
-        ctx,
-        "request-exceeds-limit",
-        "error",
-        path,
-        `${formatPath(path)}: request ${quote(String(request))} is more than the limit ${quote(String(limit))}`,
-      );
-    }
-  }
-}
-
-function isQuantity(v: unknown): v is string | number {
-  return typeof v === "string" || typeof v === "number";
 }

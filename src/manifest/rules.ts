@@ -1,8 +1,11 @@
 /**
- * Kubernetes' validation rules that span more than one value's type: name syntaxes, uniqueness
- * of names, ports and mount paths, references from mounts to volumes, label syntax and sizes.
- * Works on the plain value (typed checks may have failed elsewhere) and skips reported paths.
+ * Kubernetes' validation rules that span more than one value's type, as the API server's
+ * ValidatePodCreate runs them: metadata (names, labels, annotations), volumes, containers,
+ * security, name resolution and scheduling (one file each). Works on the plain value (typed
+ * checks may have failed elsewhere), with paths relative to the object, and skips reported
+ * paths. Ignored fields are validated too: ignored is not unchecked.
  */
+import { checkName, checkUnique, fail, isSet } from "./check.ts";
 import { formatPath, list, mapping, type ObjectContext, quote, report } from "./context.ts";
 import { K8S_TYPES } from "./k8s-fields.generated.ts";
 import { MAX_ANNOTATIONS_BYTES } from "./limits.ts";
@@ -13,29 +16,11 @@ import {
   checkLabelValue,
   checkQualifiedName,
 } from "./names.ts";
+import { parseQuantity } from "./quantity.ts";
 import { checkContainers } from "./rules-containers.ts";
-import { isUnderReported } from "./validate.ts";
-
-/** Checks a name with a syntax check; reports `bad-name` if it fails. */
-export function checkName(
-  ctx: ObjectContext,
-  path: FieldPath,
-  value: unknown,
-  kind: string,
-  check: (s: string) => string | undefined,
-  reported: ReadonlySet<string>,
-): void {
-  if (typeof value !== "string" || isUnderReported(path, reported)) return;
-  const problem = check(value);
-  if (problem === undefined) return;
-  report(
-    ctx,
-    "bad-name",
-    "error",
-    path,
-    `${formatPath(path)}: ${quote(value)} is not a valid ${kind}: ${problem}`,
-  );
-}
+import { checkNameResolution } from "./rules-dns.ts";
+import { checkScheduling } from "./rules-scheduling.ts";
+import { checkPodSecurity } from "./rules-security.ts";
 
 /** Checks every rule of the Pod object that the field and model checks cannot. */
 export function checkRules(
@@ -53,14 +38,14 @@ export function checkRules(
   }
   const volumes = checkVolumes(ctx, spec, reported);
   checkContainers(ctx, spec, volumes, reported);
-  checkName(
-    ctx,
-    ["spec", "hostname"],
-    spec.hostname,
-    "hostname (a DNS-1123 label)",
-    checkDns1123Label,
-    reported,
-  );
+  for (const field of ["hostname", "subdomain"] as const) {
+    if (spec[field] === "") continue;
+    const kind = `${field} (a DNS-1123 label)`;
+    checkName(ctx, ["spec", field], spec[field], kind, checkDns1123Label, reported);
+  }
+  checkPodSecurity(ctx, spec, reported);
+  checkNameResolution(ctx, spec, reported);
+  checkScheduling(ctx, spec, reported);
 }
 
 /**
@@ -151,58 +136,77 @@ const VOLUME_SOURCES: ReadonlySet<string> = new Set(
 );
 
 /**
- * Checks volume names and that each volume has exactly one source, as the API server does;
- * claim names must be names a PersistentVolumeClaim can have. Returns the declared names for
- * the mounts to refer to.
+ * Checks volume names and sources as the API server does: a volume names at most one source
+ * (none is an emptyDir: the API server defaults it), a hostPath has no `..` element, and a
+ * claim is named. Returns the declared names for the mounts to refer to.
  */
 function checkVolumes(
   ctx: ObjectContext,
   spec: Record<string, unknown>,
   reported: ReadonlySet<string>,
 ): Set<string> {
-  const names = new Set<string>();
+  const names = new Map<string, FieldPath>();
   list(spec.volumes).forEach((v, i) => {
     const volume = mapping(v);
     const name = volume?.name;
     const path = ["spec", "volumes", i, "name"];
     checkName(ctx, path, name, "volume name (a DNS-1123 label)", checkDns1123Label, reported);
-    if (typeof name === "string") {
-      if (names.has(name))
-        report(
-          ctx,
-          "duplicate-name",
-          "error",
-          path,
-          `${formatPath(path)}: volume name ${quote(name)} is used twice`,
-        );
-      names.add(name);
-    }
+    if (typeof name === "string")
+      checkUnique(ctx, names, name, path, `volume name ${quote(name)}`, reported);
     if (!volume) return;
-    const sources = Object.keys(volume).filter((k) => VOLUME_SOURCES.has(k));
     const at = ["spec", "volumes", i];
-    if (sources.length === 0 && !isUnderReported(at, reported)) {
-      const message = `${formatPath(at)}: must specify a volume type`;
-      report(ctx, "volume-source", "error", at, message, VOLUME_SOURCE_HINT, "key");
-    }
+    const sources = Object.keys(volume).filter((k) => VOLUME_SOURCES.has(k) && isSet(volume[k]));
     for (const extra of sources.slice(1)) {
-      const path = [...at, extra];
-      const message = `${formatPath(path)}: may not specify more than 1 volume type (${sources[0]} is already given)`;
-      report(ctx, "volume-source", "error", path, message, undefined, "key");
+      const detail = `may not specify more than 1 volume type (${sources[0]} is already given)`;
+      fail(ctx, "volume-source", [...at, extra], detail, reported, { anchor: "key" });
     }
-    checkName(
-      ctx,
-      [...at, "persistentVolumeClaim", "claimName"],
-      mapping(volume.persistentVolumeClaim)?.claimName,
-      "claim name (a DNS-1123 subdomain, as every PersistentVolumeClaim is named)",
-      checkDns1123Subdomain,
-      reported,
-    );
+    checkVolumeSource(ctx, volume, at, reported);
   });
-  return names;
+  return new Set(names.keys());
 }
 
-const VOLUME_SOURCE_HINT =
-  "add one source, e.g. `emptyDir: {}` for scratch space shared by the pod's containers";
+function checkVolumeSource(
+  ctx: ObjectContext,
+  volume: Record<string, unknown>,
+  at: FieldPath,
+  reported: ReadonlySet<string>,
+): void {
+  const hostPath = mapping(volume.hostPath)?.path;
+  if (hostPath === "")
+    fail(ctx, "missing-field", [...at, "hostPath", "path"], "must not be empty", reported);
+  else if (typeof hostPath === "string" && hostPath.split("/").includes(".."))
+    fail(
+      ctx,
+      "bad-path",
+      [...at, "hostPath", "path"],
+      `${quote(hostPath)} must not contain '..'`,
+      reported,
+      {
+        hint: "Write the path without '..' steps: the API server refuses them in a hostPath",
+      },
+    );
+  if (mapping(volume.persistentVolumeClaim)?.claimName === "")
+    fail(
+      ctx,
+      "missing-field",
+      [...at, "persistentVolumeClaim", "claimName"],
+      "must not be empty",
+      reported,
+    );
+  const sizeLimit = mapping(volume.emptyDir)?.sizeLimit;
+  const size =
+    typeof sizeLimit === "string" || typeof sizeLimit === "number"
+      ? parseQuantity(sizeLimit)
+      : undefined;
+  if (size?.ok && size.value.numerator < 0n)
+    fail(
+      ctx,
+      "number-range",
+      [...at, "emptyDir", "sizeLimit"],
+      `${quote(String(sizeLimit))} must not be negative`,
+      reported,
+    );
+}
 
 const UTF8 = new TextEncoder();
 

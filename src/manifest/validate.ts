@@ -3,18 +3,11 @@
  * issue becomes a diagnostic pointing at the YAML node its path names.
  */
 import * as v from "valibot";
-import {
-  describe,
-  formatPath,
-  type ObjectContext,
-  quote,
-  report,
-  reportMissing,
-} from "./context.ts";
+import { reportEnum } from "./check.ts";
+import { formatPath, type ObjectContext, reportMissing } from "./context.ts";
 import type { FieldPath, Pod } from "./model.ts";
 import { ownMap } from "./own.ts";
 import { PodSchema } from "./schema.ts";
-import { suggest } from "./suggest.ts";
 import { reportMismatch } from "./value-types.ts";
 
 type Issue = v.BaseIssue<unknown>;
@@ -56,6 +49,9 @@ export function validateShape<T>(
  * model's optional fields say absent, so null-valued keys are dropped before validation.
  */
 function withoutNulls(value: unknown): unknown {
+  // An integer past 2^53 (a bigint from the decoder) was range-checked exactly by the field
+  // walk; the typed model carries numbers, and such a value is no smaller as one.
+  if (typeof value === "bigint") return Number(value);
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (typeof value !== "object" || value === null) return value;
   const out = ownMap<unknown>();
@@ -64,7 +60,6 @@ function withoutNulls(value: unknown): unknown {
 }
 
 function reportIssue(ctx: ObjectContext, issue: Issue, path: FieldPath): void {
-  const where = formatPath(path);
   if (issue.kind === "schema" && issue.type === "object" && issue.received === "undefined") {
     reportMissing(ctx, path);
   } else if (issue.type === "picklist") {
@@ -72,21 +67,7 @@ function reportIssue(ctx: ObjectContext, issue: Issue, path: FieldPath): void {
       .slice(1, -1)
       .split(" | ")
       .map((s) => JSON.parse(s) as string);
-    const hint = typeof issue.input === "string" ? suggest(issue.input, allowed) : undefined;
-    // A long list (signal names) is summarised; the did-you-mean carries the near miss.
-    const shown =
-      allowed.length > 8
-        ? `${allowed.slice(0, 3).map(quote).join(", ")}, …`
-        : allowed.map(quote).join(", ");
-    const message = `${where}: ${describe(issue.input)} is not one of ${shown}`;
-    report(
-      ctx,
-      "bad-enum",
-      "error",
-      path,
-      message,
-      hint === undefined ? undefined : `Did you mean ${JSON.stringify(hint)}?`,
-    );
+    reportEnum(ctx, path, issue.input, allowed);
   } else {
     reportMismatch(ctx, path, expectedName(issue), issue.input);
   }

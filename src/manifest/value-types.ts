@@ -19,8 +19,9 @@ export function checkScalar(
     case "time":
       if (typeof value !== "string") mismatch(ctx, path, "a string", value, reported);
       return true;
-    case "integer":
-      if (!Number.isInteger(value)) mismatch(ctx, path, "an integer", value, reported);
+    case "int32":
+    case "int64":
+      checkInteger(ctx, type, value, path, reported);
       return true;
     case "number":
       if (typeof value !== "number") mismatch(ctx, path, "a number", value, reported);
@@ -30,7 +31,7 @@ export function checkScalar(
         mismatch(ctx, path, "a boolean (true or false)", value, reported);
       return true;
     case "int-or-string":
-      if (typeof value !== "string" && !Number.isInteger(value))
+      if (typeof value !== "string" && !Number.isInteger(value) && typeof value !== "bigint")
         mismatch(ctx, path, "an integer or a string", value, reported);
       return true;
     case "quantity":
@@ -43,17 +44,53 @@ export function checkScalar(
   }
 }
 
+/**
+ * The API server decodes JSON into Go's int32 and int64: a number its field cannot hold is
+ * refused before any rule runs. A double cannot hold int64's bounds exactly, so a written
+ * decimal integer is compared exactly.
+ */
+const INTEGER_LIMITS = {
+  int32: { min: -(2n ** 31n), max: 2n ** 31n - 1n },
+  int64: { min: -(2n ** 63n), max: 2n ** 63n - 1n },
+} as const;
+
+function checkInteger(
+  ctx: ObjectContext,
+  type: keyof typeof INTEGER_LIMITS,
+  value: unknown,
+  path: FieldPath,
+  reported: Set<string>,
+): void {
+  // The decoder gives integers past 2^53 as bigint, so every comparison here is exact.
+  if (typeof value !== "bigint" && (typeof value !== "number" || !Number.isInteger(value))) {
+    mismatch(ctx, path, "an integer", value, reported);
+    return;
+  }
+  const { min, max } = INTEGER_LIMITS[type];
+  const written = sourceOf(ctx, path);
+  const exact = BigInt(value);
+  if (exact >= min && exact <= max) return;
+  reported.add(formatPath(path));
+  report(
+    ctx,
+    "number-range",
+    "error",
+    path,
+    `${formatPath(path)}: ${written ?? String(value)} does not fit in an ${type} (${min} to ${max})`,
+  );
+}
+
 function checkQuantity(
   ctx: ObjectContext,
   value: unknown,
   path: FieldPath,
   reported: Set<string>,
 ): void {
-  if (typeof value !== "string" && typeof value !== "number") {
+  if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") {
     mismatch(ctx, path, 'a quantity such as "500m" or "1Gi"', value, reported);
     return;
   }
-  const parsed = parseQuantity(value);
+  const parsed = parseQuantity(typeof value === "bigint" ? value.toString() : value);
   if (parsed.ok) return;
   reported.add(formatPath(path));
   const hint = "Quantities are a number with an optional suffix: 250m, 0.5, 128Mi, 1G, 1e3";

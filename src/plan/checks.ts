@@ -9,18 +9,18 @@ import type { DataIndex, DesiredState } from "../graph/types.ts";
 import { formatPath, podError } from "../manifest/context.ts";
 import type { Container, FieldPath, PodDocument } from "../manifest/model.ts";
 import { containerAnnotationFields } from "./annotations.ts";
+import { checkClaimNames, checkHostPorts, type Report } from "./checks-pod.ts";
 import { DEFAULT_NODE } from "./downward.ts";
 import { mountSubPath, planEnv, referencedNames, secretExpansion } from "./env.ts";
+import { imageReferenceProblem } from "./image-reference.ts";
 import { podUserNamespace } from "./namespaces.ts";
-import { probeHandler } from "./probes.ts";
+import { MAX_LIBPOD_INTEGER, oversizedResources } from "./resources.ts";
 import { containerSecurity } from "./security.ts";
 import { signalNumber } from "./signals.ts";
 import type { PlanOptions } from "./types.ts";
 
 const SECRET_EXPANSION_HINT =
   "Read the variable in the program itself (sh -c 'echo $PASSWORD'): the shell expands it at run time, from Podman's secret store";
-
-type Report = (code: string, path: FieldPath, message: string, hint?: string) => void;
 
 /** What the checks need besides the plan options: the input's ConfigMaps and Secrets. */
 export type CheckOptions = PlanOptions & { readonly data?: DataIndex };
@@ -57,6 +57,8 @@ export function checkPod(doc: PodDocument, options: CheckOptions = {}): Diagnost
       `Annotation "${userns.key}": ${userns.problem}`,
     );
   checkSysctls(doc, report);
+  checkHostPorts(doc, report);
+  checkClaimNames(doc, report);
   const names: string[] = [];
   for (const field of ["initContainers", "containers"] as const) {
     (pod.spec[field] ?? []).forEach((c, i) => {
@@ -115,6 +117,23 @@ function checkContainer(
       );
     });
   }
+  const imageProblem = imageReferenceProblem(c.image);
+  if (imageProblem !== undefined)
+    report(
+      "invalid-image-name",
+      [...at, "image"],
+      `${formatPath([...at, "image"])}: ${JSON.stringify(c.image)} is not an image reference: ${imageProblem}`,
+      "The API server accepts it, but no runtime can pull it: on a cluster the container would wait with InvalidImageName",
+    );
+  for (const o of oversizedResources(c)) {
+    const path = [...at, "resources", o.list, o.name];
+    const written = c.resources?.[o.list]?.[o.name];
+    report(
+      "quantity-too-large",
+      path,
+      `${formatPath(path)}: ${JSON.stringify(String(written))} is more than libpod can take (at most ${MAX_LIBPOD_INTEGER} ${o.unit})`,
+    );
+  }
   const sc = containerSecurity(pod, c);
   if (sc.runAsNonRoot && sc.runAsUser === 0) {
     const own = c.securityContext?.runAsUser !== undefined;
@@ -155,16 +174,6 @@ function checkContainer(
       );
     }
   });
-  for (const kind of ["livenessProbe", "startupProbe", "readinessProbe"] as const) {
-    const probe = c[kind];
-    const handled = probe && probeHandler(c, probe);
-    if (handled && "problem" in handled)
-      report(
-        "unknown-port-name",
-        [...at, kind],
-        `${formatPath([...at, kind])}: ${handled.problem}`,
-      );
-  }
   const signal = c.lifecycle?.stopSignal;
   if (signal !== undefined && signalNumber(signal) === undefined) {
     report(

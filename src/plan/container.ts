@@ -88,7 +88,7 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
   const probes = plannedProbes(c);
   const annotated = containerAnnotationFields(pod, c.name, ctx.earlier);
   const resources = mergeResources(resourceLimits(c), annotated.resources);
-  const grace = pod.spec.terminationGracePeriodSeconds;
+  const grace = terminationGrace(pod);
   const stopSignal =
     c.lifecycle?.stopSignal === undefined ? undefined : signalNumber(c.lifecycle.stopSignal);
   const restart = pod.spec.restartPolicy ?? "Always";
@@ -168,4 +168,13 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
         }
       : {}),
   };
+}
+
+/**
+ * The pod's grace period as the API server stores it: a negative one is 1 second (Kubernetes
+ * 1.27+ defaults it so), which libpod's unsigned stop timeout can also hold.
+ */
+export function terminationGrace(pod: Pod): number | undefined {
+  const grace = pod.spec.terminationGracePeriodSeconds;
+  return grace !== undefined && grace < 0 ? 1 : grace;
 }

@@ -10,7 +10,7 @@ import type {
 import type { Container, Pod } from "../manifest/model.ts";
 import { own } from "../manifest/own.ts";
 import { checkPod } from "./checks.ts";
-import { type PlannedContainer, planContainer } from "./container.ts";
+import { type PlannedContainer, planContainer, terminationGrace } from "./container.ts";
 import { DEFAULT_NODE } from "./downward.ts";
 import { planImages } from "./images.ts";
 import {
@@ -145,7 +145,7 @@ export function planPod(
   // volumes, and the grace period `down` reads from the pod's label (a label cannot be
   // changed in place). Containers carry their own hashes and can be replaced one by one; a
   // projected volume's files are updated in place, so they are not part of it.
-  const grace = pod.spec.terminationGracePeriodSeconds;
+  const grace = terminationGrace(pod);
   const podHash = hashJson({ pod: podBody, volumes: volumes.steps, grace: grace ?? null });
   const owner = ownerLabel(instance.owner);
   const labels = podBody.labels as Record<string, string>;

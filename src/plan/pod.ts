@@ -1,12 +1,14 @@
 import type { Pod } from "../manifest/model.ts";
 import { ANNOTATION } from "./annotations.ts";
+import { publishedHostPorts } from "./host-ports.ts";
 import { LABEL_MANAGED } from "./labels.ts";
 import { podNamespaceFields } from "./namespaces.ts";
 import { probeHandler, probePort } from "./probes.ts";
 import type { PlanOptions } from "./types.ts";
 
 /**
- * Every hostPort of every container, published on the pod (its infra holds the netns).
+ * Every distinct hostPort of the pod's containers, published on the pod (its infra holds the
+ * netns); an init and an app container asking for the same one get it once.
  * A host-network pod publishes nothing: its ports already are the host's.
  */
 function portMappings(pod: Pod): object[] {
@@ -14,26 +16,23 @@ function portMappings(pod: Pod): object[] {
   if (pod.spec.hostNetwork) return out;
   const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
   const published = new Set<number>();
-  for (const c of all) {
-    for (const p of c.ports ?? []) {
-      if (!p.hostPort) continue; // Kubernetes publishes only ports with a hostPort
-      if ((p.protocol ?? "TCP") === "TCP") published.add(p.containerPort);
-      out.push({
-        container_port: p.containerPort,
-        host_port: p.hostPort,
-        ...(p.hostIP ? { host_ip: p.hostIP } : {}),
-        protocol: (p.protocol ?? "TCP").toLowerCase(),
-      });
-    }
+  for (const { port: p } of publishedHostPorts(pod).mappings) {
+    if ((p.protocol ?? "TCP") === "TCP") published.add(p.containerPort);
+    out.push({
+      container_port: p.containerPort,
+      host_port: p.hostPort,
+      ...(p.hostIP ? { host_ip: p.hostIP } : {}),
+      protocol: (p.protocol ?? "TCP").toLowerCase(),
+    });
   }
   // kplay's own prober (play --wait, ps) reaches httpGet, tcpSocket and grpc probes from the
   // host: a probed port without a hostPort gets a free port on 127.0.0.1 only (host_port 0).
   for (const c of all) {
     for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe]) {
       const h = probe && probeHandler(c, probe);
-      if (!h || !("handler" in h)) continue;
-      const port = probePort(h.handler);
-      if (port === undefined || published.has(port)) continue;
+      const port = h && probePort(h);
+      // A port name the container does not declare is nothing to publish.
+      if (typeof port !== "number" || published.has(port)) continue;
       published.add(port);
       out.push({ container_port: port, host_port: 0, host_ip: "127.0.0.1", protocol: "tcp" });
     }
@@ -61,6 +60,22 @@ function nameResolution(pod: Pod): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The pod's hostname as the kubelet sets it: spec.hostname, else the pod's name cut to 63
+ * characters (a pod name may have 253, a hostname not) without the `-` and `.` the cut may
+ * leave at its end.
+ */
+export function podHostname(pod: Pod): string {
+  if (pod.spec.hostname) return pod.spec.hostname;
+  const name = pod.metadata.name;
+  if (name.length <= MAX_HOSTNAME) return name;
+  let end = MAX_HOSTNAME;
+  while (end > 0 && (name[end - 1] === "-" || name[end - 1] === ".")) end--;
+  return name.slice(0, end);
+}
+
+const MAX_HOSTNAME = 63;
+
 /** The body of `POST /libpod/pods/create`, without kplay's hash label. */
 export function podCreateBody(
   pod: Pod,
@@ -73,7 +88,7 @@ export function podCreateBody(
   return {
     name,
     // A host-network pod has the host's UTS namespace, hence its name.
-    ...(pod.spec.hostNetwork ? {} : { hostname: pod.spec.hostname ?? pod.metadata.name }),
+    ...(pod.spec.hostNetwork ? {} : { hostname: podHostname(pod) }),
     labels: { ...(pod.metadata.labels ?? {}), [LABEL_MANAGED]: "true" },
     ...podNamespaceFields(pod),
     ...(mappings.length ? { portmappings: mappings } : {}),

@@ -6,45 +6,47 @@ import type { Container, Probe, RestartPolicy } from "../manifest/model.ts";
 import type { PlannedProbe, ProbeHandler } from "./types.ts";
 
 const SECOND_NS = 1_000_000_000;
+/**
+ * The longest start period libpod's int64 nanoseconds hold, in whole seconds (292 years):
+ * a startup window of int32 periods times an int32 threshold would overflow it.
+ */
+const MAX_SECONDS = 9_223_372_036;
 /** libpod's HealthCheckOnFailureAction is an integer in JSON: 2 kill, 3 restart. */
 const ON_FAILURE_KILL = 2;
 const ON_FAILURE_RESTART = 3;
 
-/** A probe's handler with named ports resolved, or a problem for checks.ts. */
-export function probeHandler(
-  c: Container,
-  p: Probe,
-): { handler: ProbeHandler } | { problem: string } | undefined {
+/**
+ * A probe's handler with named ports resolved. A name the container does not declare is
+ * valid Kubernetes: it stays a string, and the probe fails when it runs, as the kubelet's does.
+ */
+export function probeHandler(c: Container, p: Probe): ProbeHandler | undefined {
   const port = (value: number | string): number | string => {
     if (typeof value === "number") return value;
-    const named = c.ports?.find((cp) => cp.name === value);
-    return named ? named.containerPort : `port name "${value}" is not one of the container's ports`;
+    return c.ports?.find((cp) => cp.name === value)?.containerPort ?? value;
   };
-  if (p.exec) return { handler: { exec: { command: p.exec.command } } };
+  if (p.exec) return { exec: { command: p.exec.command } };
   if (p.httpGet) {
-    const resolved = port(p.httpGet.port);
-    if (typeof resolved === "string") return { problem: resolved };
     const headers = (p.httpGet.httpHeaders ?? []).map(({ name, value }) => ({ name, value }));
     // An empty host means the pod's own address, as in Kubernetes.
     const httpGet = {
       scheme: p.httpGet.scheme ?? "HTTP",
       host: p.httpGet.host ?? "",
-      port: resolved,
-      path: p.httpGet.path ?? "/",
+      port: port(p.httpGet.port),
+      path: p.httpGet.path || "/",
       headers,
     };
-    return { handler: { httpGet } };
+    return { httpGet };
   }
-  if (p.tcpSocket) {
-    const resolved = port(p.tcpSocket.port);
-    if (typeof resolved === "string") return { problem: resolved };
-    return { handler: { tcpSocket: { host: p.tcpSocket.host ?? "", port: resolved } } };
-  }
-  if (p.grpc) return { handler: { grpc: { port: p.grpc.port, service: p.grpc.service ?? "" } } };
+  if (p.tcpSocket)
+    return { tcpSocket: { host: p.tcpSocket.host ?? "", port: port(p.tcpSocket.port) } };
+  if (p.grpc) return { grpc: { port: p.grpc.port, service: p.grpc.service ?? "" } };
   return undefined;
 }
 
-/** The container's probes with Kubernetes' defaults (period 10 s, timeout 1 s, failures 3). */
+/**
+ * The container's probes with Kubernetes' defaults (period 10 s, timeout 1 s, success 1,
+ * failures 3). The API server defaults a 0 as it defaults an absent value.
+ */
 export function plannedProbes(c: Container): PlannedProbe[] {
   const out: PlannedProbe[] = [];
   for (const [kind, p] of [
@@ -53,17 +55,17 @@ export function plannedProbes(c: Container): PlannedProbe[] {
     ["readiness", c.readinessProbe],
   ] as const) {
     if (!p) continue;
-    const h = probeHandler(c, p);
-    if (!h || "problem" in h) continue; // reported by checks.ts
+    const handler = probeHandler(c, p);
+    if (!handler) continue; // validation requires one
     out.push({
       kind,
-      handler: h.handler,
+      handler,
       initialDelaySeconds: p.initialDelaySeconds ?? 0,
-      periodSeconds: p.periodSeconds ?? 10,
-      timeoutSeconds: p.timeoutSeconds ?? 1,
-      successThreshold: p.successThreshold ?? 1,
-      failureThreshold: p.failureThreshold ?? 3,
-      healthcheck: kind === "liveness" && "exec" in h.handler,
+      periodSeconds: p.periodSeconds || 10,
+      timeoutSeconds: p.timeoutSeconds || 1,
+      successThreshold: p.successThreshold || 1,
+      failureThreshold: p.failureThreshold || 3,
+      healthcheck: kind === "liveness" && "exec" in handler,
     });
   }
   return out;
@@ -92,7 +94,8 @@ export function healthcheckFields(
       Interval: live.periodSeconds * SECOND_NS,
       Timeout: live.timeoutSeconds * SECOND_NS,
       Retries: live.failureThreshold,
-      StartPeriod: Math.max(live.initialDelaySeconds, startWindow) * SECOND_NS,
+      StartPeriod:
+        Math.min(Math.max(live.initialDelaySeconds, startWindow), MAX_SECONDS) * SECOND_NS,
     },
     // A failed liveness probe kills the container; the restart policy then decides, so
     // `Never` must not restart it.
@@ -100,8 +103,11 @@ export function healthcheckFields(
   };
 }
 
-/** The container port a network probe (httpGet, tcpSocket, grpc) targets; undefined for exec. */
-export function probePort(h: ProbeHandler): number | undefined {
+/**
+ * The container port a network probe (httpGet, tcpSocket, grpc) targets: a number, or the
+ * name of a port the container does not declare; undefined for exec.
+ */
+export function probePort(h: ProbeHandler): number | string | undefined {
   if ("httpGet" in h) return h.httpGet.port;
   if ("tcpSocket" in h) return h.tcpSocket.port;
   if ("grpc" in h) return h.grpc.port;

@@ -38,6 +38,40 @@ function parseList(list: ResourceRequirements["limits"]): ResourceList {
   return out;
 }
 
+/**
+ * The largest integer kplay can put in a libpod request exactly: JSON numbers are doubles
+ * here, and libpod's fields are int64s that a rounded value can overflow.
+ */
+export const MAX_LIBPOD_INTEGER = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** An amount whose libpod integer would not fit: the field and the integer it would be. */
+export interface OversizedResource {
+  readonly list: "limits" | "requests";
+  readonly name: "cpu" | "memory";
+  readonly unit: string;
+}
+
+/**
+ * The container's amounts that resourceLimits cannot hand libpod: a memory limit or request
+ * of more bytes, or a CPU limit of a larger CFS quota, than MAX_LIBPOD_INTEGER. (A CPU
+ * request becomes shares, which the kubelet caps.) checks.ts refuses them.
+ */
+export function oversizedResources(c: Container): OversizedResource[] {
+  const out: OversizedResource[] = [];
+  const limits = parseList(c.resources?.limits);
+  const requests = parseList(c.resources?.requests);
+  if (limits.cpu && (toMilli(limits.cpu) * BigInt(CPU_PERIOD)) / 1000n > MAX_LIBPOD_INTEGER)
+    out.push({ list: "limits", name: "cpu", unit: "microseconds of CFS quota" });
+  for (const [list, values] of [
+    ["limits", limits],
+    ["requests", requests],
+  ] as const) {
+    if (values.memory && toBytes(values.memory) > MAX_LIBPOD_INTEGER)
+      out.push({ list, name: "memory", unit: "bytes" });
+  }
+  return out;
+}
+
 /** The kubelet's `MilliCPUToQuota`: a limit of `milli` thousandths of a CPU per CPU_PERIOD. */
 export function cpuQuota(milli: bigint): number {
   const quota = (milli * BigInt(CPU_PERIOD)) / 1000n;

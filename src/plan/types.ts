@@ -137,7 +137,10 @@ export interface CreateContainerStep {
   readonly withImageEnv: true;
 }
 
-/** One probe with Kubernetes' defaults filled in and named ports resolved. */
+/**
+ * One probe with Kubernetes' defaults filled in and named ports resolved; a port name the
+ * container does not declare stays a string (the probe fails when it runs, as in Kubernetes).
+ */
 export interface PlannedProbe {
   readonly kind: "liveness" | "readiness" | "startup";
   readonly handler: ProbeHandler;
@@ -156,12 +159,12 @@ export type ProbeHandler =
       readonly httpGet: {
         readonly scheme: "HTTP" | "HTTPS";
         readonly host: string;
-        readonly port: number;
+        readonly port: number | string;
         readonly path: string;
         readonly headers: readonly { readonly name: string; readonly value: string }[];
       };
     }
-  | { readonly tcpSocket: { readonly host: string; readonly port: number } }
+  | { readonly tcpSocket: { readonly host: string; readonly port: number | string } }
   | { readonly grpc: { readonly port: number; readonly service: string } };
 
 /**

@@ -558,10 +558,10 @@ export const DIFFERENCES: readonly Difference[] = [
   {
     id: "validation",
     reason:
-      "kplay refuses what the Kubernetes API server refuses (missing fields, invalid names and enums, unknown fields, sysctls that would change the host); Podman 4.3 accepts such manifests",
+      "kplay refuses what the Kubernetes API server refuses (missing fields, invalid names and enums, unknown fields, out-of-range numbers, fields that exclude each other such as procMount Unmasked without hostUsers: false, sysctls that would change the host); Podman 4.3 accepts such manifests",
     explains: (c) =>
       c.podmanError === undefined &&
-      /error\[(missing-field|bad-name|bad-enum|unknown-field|type-mismatch)\]|Sysctl "[^"]+" cannot be set in a host/.test(
+      /error\[(missing-field|bad-name|bad-enum|unknown-field|type-mismatch|conflicting-fields|forbidden-field|number-range|probe-handler|env-source|bad-resource|request-limit-mismatch|bad-ip|dns-config|bad-image|bad-selector|bad-label|bad-path|host-network-port)\]|Sysctl "[^"]+" cannot be set in a host/.test(
         c.kplayError ?? "",
       ),
   },

@@ -111,12 +111,6 @@ describe("checkPlannable", () => {
         29,
       ],
       [
-        "unknown-port-name",
-        "spec.containers[0].livenessProbe",
-        'spec.containers[0].livenessProbe: port name "http" is not one of the container\'s ports',
-        31,
-      ],
-      [
         "bad-annotation",
         'metadata.annotations["io.podman.annotations.ulimit"]',
         'Annotation "io.podman.annotations.ulimit": "nofile=x" is not NAME=SOFT[:HARD] with NAME one of core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack',
@@ -161,8 +155,78 @@ describe("checkPlannable", () => {
 });
 
 test("every code the planner reports is in the closed list of diagnostic codes", () => {
-  const source = readFileSync(join(import.meta.dir, "../../src/plan/checks.ts"), "utf8");
+  const source = ["checks.ts", "checks-pod.ts"]
+    .map((f) => readFileSync(join(import.meta.dir, "../../src/plan", f), "utf8"))
+    .join("\n");
   const codes = [...source.matchAll(/"([a-z]+(?:-[a-z]+)+)",/g)].map((m) => m[1] ?? "");
   expect(codes.length).toBeGreaterThan(5);
   expect(codes.filter((c) => !isDiagnosticCode(c))).toEqual([]);
+});
+
+describe("valid Kubernetes that no runtime could run as written", () => {
+  test("refusals: code, path, message and line", () => {
+    const pods = load(
+      pod(`  initContainers:
+    - name: init
+      image: "my image"
+      ports: [{containerPort: 8081, hostPort: 18081}]
+  containers:
+    - name: c
+      image: MyImage:1.0
+      ports: [{containerPort: 8080, hostPort: 18081}]
+      resources:
+        limits: {memory: 99999999999999999999Ei, cpu: "1e20"}
+        requests: {memory: 1Gi}
+  volumes:
+    - name: v
+      persistentVolumeClaim: {claimName: "my data"}`),
+    );
+    expect(checkPlannable(pods).map((d) => [d.code, d.path, d.message, d.span?.line])).toEqual([
+      [
+        "shared-host-port",
+        "spec.containers[0].ports[0].hostPort",
+        "spec.containers[0].ports[0].hostPort: host port 18081 goes to container port 8080 here but to 8081 at spec.initContainers[0].ports[0].hostPort",
+        14,
+      ],
+      [
+        "bad-claim-name",
+        "spec.volumes[0].persistentVolumeClaim.claimName",
+        "spec.volumes[0].persistentVolumeClaim.claimName: \"my data\" cannot name a Podman volume: it must be a letter or digit, then letters, digits, '_', '.' and '-'",
+        20,
+      ],
+      [
+        "invalid-image-name",
+        "spec.initContainers[0].image",
+        'spec.initContainers[0].image: "my image" is not an image reference: it has a character a repository name cannot have: " "',
+        9,
+      ],
+      [
+        "invalid-image-name",
+        "spec.containers[0].image",
+        'spec.containers[0].image: "MyImage:1.0" is not an image reference: its repository name must be lower case ("MyImage")',
+        13,
+      ],
+      [
+        "quantity-too-large",
+        "spec.containers[0].resources.limits.cpu",
+        'spec.containers[0].resources.limits.cpu: "1e20" is more than libpod can take (at most 9007199254740991 microseconds of CFS quota)',
+        16,
+      ],
+      [
+        "quantity-too-large",
+        "spec.containers[0].resources.limits.memory",
+        'spec.containers[0].resources.limits.memory: "99999999999999999999Ei" is more than libpod can take (at most 9007199254740991 bytes)',
+        16,
+      ],
+    ]);
+  });
+  test("the same host port with the same container port is published once, not refused", () => {
+    const pods = load(
+      pod(`  initContainers:
+    - {name: init, image: i, ports: [{containerPort: 8080, hostPort: 18082}]}
+  containers:
+    - {name: c, image: i, ports: [{containerPort: 8080, hostPort: 18082}]}`),
+    );
+    expect(checkPlannable(pods)).toEqual([]);
+  });
 });
