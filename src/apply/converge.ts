@@ -30,6 +30,7 @@ import {
   type StepState,
 } from "./execute.ts";
 import { Journal } from "./journal.ts";
+import { refreshProjections } from "./projections.ts";
 import { updateContainers } from "./update.ts";
 
 /** Plays one pod: create it, leave it, update containers in place, or recreate it. */
@@ -56,7 +57,16 @@ export async function playPod(
         : undefined;
   if (reason)
     return { ...(await recreate(client, plan, existing, options)), action: "recreated", reason };
-  return updateContainers(client, plan, existing, current, options);
+  // New ConfigMap files first: a container replaced next starts with them.
+  const refreshed = await refreshProjections(client, plan);
+  const updated = await updateContainers(client, plan, existing, current, options);
+  if (refreshed.length === 0) return updated;
+  const files = `files of ${refreshed.join(", ")} updated in place`;
+  return {
+    ...updated,
+    action: updated.action === "unchanged" ? "updated" : updated.action,
+    reason: files,
+  };
 }
 
 async function recreate(

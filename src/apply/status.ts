@@ -1,4 +1,10 @@
-import { LABEL_INIT, LABEL_MANAGED, LABEL_READINESS } from "../plan/labels.ts";
+import {
+  LABEL_INIT,
+  LABEL_MANAGED,
+  LABEL_NAMESPACE,
+  LABEL_OWNER,
+  LABEL_READINESS,
+} from "../plan/labels.ts";
 import type { PlannedProbe } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import {
@@ -13,6 +19,13 @@ import { runProbe } from "./probe.ts";
 export interface PodStatus {
   readonly name: string;
   readonly id: string;
+  /** The object that wants the pod (`deployment/web`), and its namespace. */
+  readonly owner: string;
+  readonly namespace: string;
+  /**
+   * Podman's pod status, except for a pod whose app containers all ended: `Completed` when
+   * every one exited 0, `Error` otherwise, as kubectl says it (a Job's pods end this way).
+   */
   readonly status: string;
   /** App containers running; init and infra containers are not counted, as in kubectl. */
   readonly running: number;
@@ -58,10 +71,18 @@ export async function listKplayPods(client: PodmanClient): Promise<PodStatus[]> 
         for (const b of binds ?? [])
           ports.push(`${b.HostIp || "0.0.0.0"}:${b.HostPort}->${target}`);
       }
+      const ended = apps.length > 0 && apps.every((c) => c.State === "exited");
+      const status = ended
+        ? apps.every((c) => (c.ExitCode ?? 0) === 0)
+          ? "Completed"
+          : "Error"
+        : p.Status;
       return {
         name: p.Name,
         id: p.Id,
-        status: p.Status,
+        owner: p.Labels?.[LABEL_OWNER] ?? `pod/${p.Name}`,
+        namespace: p.Labels?.[LABEL_NAMESPACE] ?? "default",
+        status,
         running: apps.filter((c) => c.State === "running").length,
         ready: ready.filter(Boolean).length,
         total: apps.length,

@@ -213,8 +213,12 @@ export async function runCli(
     });
 
   cli
-    .command("logs <pod>", "Print a container's logs (the pod's only app container by default)")
+    .command(
+      "logs <pod>",
+      "Print a container's logs: POD, or KIND/NAME (deployment/web) for one of its pods",
+    )
     .option("-c, --container <name>", "The container (its Kubernetes name)")
+    .option("-n, --namespace <namespace>", 'The namespace of a KIND/NAME (default "default")')
     .option("-f, --follow", "Keep printing new lines until interrupted")
     .option("--tail <n>", "Only the last N lines")
     .action((pod: string, o: Options) => {
@@ -225,6 +229,7 @@ export async function runCli(
       const url = str(o.url);
       result = runLogs(io, pod, {
         ...(url === undefined ? {} : { url }),
+        ...namespaceOf(o),
         debug: bool(o.debug, false),
         follow: bool(o.follow, false),
         ...(container ? { container } : {}),

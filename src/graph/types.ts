@@ -31,6 +31,11 @@ export interface PodInstance {
   readonly templateHash?: string;
   /** A Job pod's attempt at its completion (0 first, then one per retry). */
   readonly attempt?: number;
+  /**
+   * How many times a failed container is restarted in its pod (a Job's backoffLimit under
+   * restartPolicy OnFailure); unset: as the restart policy says, without end.
+   */
+  readonly restartTries?: number;
 }
 
 /** How an object's pods are brought to the declared state when some already exist. */

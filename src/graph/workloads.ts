@@ -217,7 +217,9 @@ function jobPod(
       ...(podSpec.initContainers ? { initContainers: podSpec.initContainers.map(add) } : {}),
     };
   }
-  return instance(w, ref, podName, index, hash, labels, podSpec, attempt);
+  const pod = instance(w, ref, podName, index, hash, labels, podSpec, attempt);
+  const onFailure = spec.template.spec.restartPolicy === "OnFailure";
+  return onFailure ? { ...pod, restartTries: spec.backoffLimit ?? 6 } : pod;
 }
 
 function instance(

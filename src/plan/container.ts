@@ -35,6 +35,8 @@ export interface ContainerContext {
   readonly init: boolean;
   /** Where the ConfigMaps and Secrets the container reads come from. */
   readonly envData: EnvData;
+  /** Restarts of a failed container before its pod counts as failed (Job OnFailure). */
+  readonly restartTries?: number;
   readonly bindings: ReadonlyMap<string, VolumeBinding>;
   readonly node: NodeFacts;
   readonly seccompRoot: string;
@@ -121,6 +123,9 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
           init_container_type: pod.metadata.annotations?.[ANNOTATION.initContainerType] ?? "always",
         }
       : { restart_policy: RESTART[restart] }),
+    ...(!init && restart === "OnFailure" && ctx.restartTries !== undefined
+      ? { restart_tries: ctx.restartTries }
+      : {}),
   };
   // Probes live outside the request (kplay runs most of them), but changing one is a change;
   // so is a new value of a Secret it reads (the request names only the Podman secret).

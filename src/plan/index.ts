@@ -127,6 +127,7 @@ export function planPod(
     podName: name,
     envData: { data: ctx.data, namespace: doc.namespace },
     bindings: volumes.bindings,
+    ...(instance.restartTries !== undefined ? { restartTries: instance.restartTries } : {}),
     node,
     seccompRoot: options.seccompProfileRoot ?? DEFAULT_SECCOMP_ROOT,
   };
@@ -156,6 +157,15 @@ export function planPod(
   if (instance.templateHash !== undefined) labels[LABEL_TEMPLATE] = instance.templateHash;
   if (instance.attempt !== undefined) labels[LABEL_ATTEMPT] = String(instance.attempt);
   if (grace !== undefined) labels[LABEL_GRACE] = String(grace);
+  // Containers say whose they are too, so a controller reads a workload's pods, their exit
+  // codes and restarts from one container listing.
+  for (const { step } of containers) {
+    const body = step.request.body as { labels: Record<string, string> };
+    body.labels[LABEL_NAMESPACE] = doc.namespace;
+    body.labels[LABEL_OWNER] = owner;
+    if (instance.owner.kind !== "Pod") body.labels[LABEL_SLOT] = String(instance.slot);
+    if (instance.attempt !== undefined) body.labels[LABEL_ATTEMPT] = String(instance.attempt);
+  }
   const folderSubPaths = containers.some((p) => p.namedSubPaths.some((s) => !s.file));
   const fileSubPaths = containers.some((p) => p.namedSubPaths.some((s) => s.file));
   const steps: Step[] = [

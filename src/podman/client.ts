@@ -63,7 +63,10 @@ export class PodmanClient {
    * The stat libpod gives for a path in a container's filesystem (volumes included), from
    * `HEAD …/archive`; undefined when there is nothing at that path.
    */
-  async statPath(container: string, path: string): Promise<{ mode: number } | undefined> {
+  async statPath(
+    container: string,
+    path: string,
+  ): Promise<{ mode: number; linkTarget?: string } | undefined> {
     const target = `/containers/${encodeURIComponent(container)}/archive`;
     const res = await this.send({ method: "HEAD", path: target, query: { path } });
     await res.text();
@@ -72,8 +75,11 @@ export class PodmanClient {
       throw new PodmanApiError("HEAD", target, res.status, `cannot stat ${path}`);
     }
     const header = res.headers.get("x-docker-container-path-stat");
-    const stat = header ? (JSON.parse(atob(header)) as { mode?: number }) : {};
-    return { mode: stat.mode ?? 0o755 };
+    const stat = header ? (JSON.parse(atob(header)) as { mode?: number; linkTarget?: string }) : {};
+    return {
+      mode: stat.mode ?? 0o755,
+      ...(stat.linkTarget ? { linkTarget: stat.linkTarget } : {}),
+    };
   }
 
   /** Sends a libpod request (path below the API prefix) as it is. */

@@ -49,8 +49,11 @@ async function inspectOrUndefined<T>(client: PodmanClient, path: string): Promis
 }
 
 /** Lists pods matching a label filter (`key=value`). */
-export async function listPods(client: PodmanClient, label: string): Promise<PodListEntry[]> {
-  const filters = JSON.stringify({ label: [label] });
+export async function listPods(
+  client: PodmanClient,
+  ...labels: readonly string[]
+): Promise<PodListEntry[]> {
+  const filters = JSON.stringify({ label: labels });
   return (
     (await client.call<PodListEntry[]>({
       method: "GET",
@@ -180,6 +183,7 @@ export interface ContainerListEntry {
   readonly Id: string;
   readonly Names: string[];
   readonly State: string;
+  readonly ExitCode?: number;
   readonly Labels?: Record<string, string> | null;
 }
 

@@ -85,10 +85,10 @@ export async function coreScenario(t: PodmanTarget, o: CoreScenarioOptions): Pro
 
   const ps = await t.kplay(["ps"]);
   expect(ps.exitCode).toBe(0);
-  expect(ps.stdout).toMatch(/^NAME\s+STATUS\s+READY\s+RESTARTS\s+PORTS\s+AGE\n/);
+  expect(ps.stdout).toMatch(/^NAME\s+OWNER\s+STATUS\s+READY\s+RESTARTS\s+PORTS\s+AGE\n/);
   expect(ps.stdout).toMatch(
     new RegExp(
-      `\\n${pod}\\s+Running\\s+2/2\\s+0\\s+127\\.0\\.0\\.1:${port}->8080/tcp\\s+\\d+[smhd]\\n`,
+      `\\n${pod}\\s+-\\s+Running\\s+2/2\\s+0\\s+127\\.0\\.0\\.1:${port}->8080/tcp\\s+\\d+[smhd]\\n`,
     ),
   );
   const psJson = JSON.parse((await t.kplay(["ps", "-o", "json"])).stdout) as {

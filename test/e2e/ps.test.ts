@@ -41,12 +41,12 @@ spec:
     (await runKplay(["ps"])).stdout.split("\n").find((l) => l.startsWith("psready"));
   // httpd answers 404 for /ready: running but not ready; idle has no probe, so it is ready.
   expect(await row()).toMatch(
-    /^psready\s+Running\s+1\/2\s+0\s+127\.0\.0\.1:\d+->8080\/tcp\s+\d+[smhd]$/,
+    /^psready\s+-\s+Running\s+1\/2\s+0\s+127\.0\.0\.1:\d+->8080\/tcp\s+\d+[smhd]$/,
   );
   const exec = await podman(["exec", "psready-web", "sh", "-c", "echo ok > /www/ready"]);
   expect(exec.exitCode).toBe(0);
   // Each ps runs the probe once; a slow machine may need a second look.
-  const ready = await pollUntil(row, (r) => /^psready\s+Running\s+2\/2\s/.test(r ?? ""), 30_000);
-  expect(ready).toMatch(/^psready\s+Running\s+2\/2\s+0\s/);
+  const ready = await pollUntil(row, (r) => /^psready\s+-\s+Running\s+2\/2\s/.test(r ?? ""), 30_000);
+  expect(ready).toMatch(/^psready\s+-\s+Running\s+2\/2\s+0\s/);
   expect((await runKplay(["down", file])).exitCode).toBe(0);
 });

@@ -50,7 +50,9 @@ function corpusPods(text: string): Json[] {
 
 /** Rewrites one Pod in place for this machine; `name` becomes its metadata.name. */
 function rewritePod(pod: Json, name: string, scratch: string): void {
-  const metadata = obj(pod.metadata) ?? {};
+  // Podman has no namespaces and kube play ignores them; kplay names a pod of another
+  // namespace <namespace>_<name> (tested on its own): the comparison is of the default one.
+  const { namespace: _namespace, ...metadata } = obj(pod.metadata) ?? {};
   pod.metadata = { ...metadata, name };
   const spec = obj(pod.spec) ?? {};
   for (const field of ["initContainers", "containers"]) {

@@ -286,14 +286,14 @@ spec:
     const stale = await podman5([
       "create",
       "--name",
-      "p5-sub-kplay_subpaths",
+      "p5-sub-kplay_volumes",
       "localhost/busybox:test",
     ]);
     expect(stale.exitCode).toBe(0);
     const played = await runKplay5(["play", "--wait=120s", file]);
     expect(played.stderr).toBe("");
     expect(played.exitCode).toBe(0);
-    expect((await podman5Snapshot()).containers).not.toContain("p5-sub-kplay_subpaths");
+    expect((await podman5Snapshot()).containers).not.toContain("p5-sub-kplay_volumes");
     const read = async (path: string): Promise<string> =>
       (
         await pollUntil(

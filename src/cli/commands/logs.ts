@@ -1,13 +1,23 @@
-import { kplayContainer, LABEL_INIT } from "../../plan/labels.ts";
+import { podmanName } from "../../graph/names.ts";
+import {
+  kplayContainer,
+  LABEL_INIT,
+  LABEL_MANAGED,
+  LABEL_NAMESPACE,
+  LABEL_OWNER,
+  LABEL_SLOT,
+} from "../../plan/labels.ts";
 import type { PodmanClient } from "../../podman/client.ts";
 import { followTail } from "../../podman/log-tail.ts";
 import { decodeLogStream } from "../../podman/logs.ts";
-import { inspectPod, listPodContainers } from "../../podman/objects.ts";
+import { inspectPod, listPodContainers, listPods } from "../../podman/objects.ts";
 import { connect } from "../connect.ts";
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../io.ts";
 
 export interface LogsFlags {
   readonly url?: string;
+  /** The namespace of a `kind/name` target (default "default"). */
+  readonly namespace?: string;
   readonly container?: string;
   readonly follow: boolean;
   readonly tail?: number;
@@ -26,9 +36,16 @@ export interface PodMember {
  * stderr to stderr, from libpod's multiplexed logs stream. `-f` ends cleanly (exit 0) when
  * the command is interrupted.
  */
-export async function runLogs(io: CliIo, pod: string, flags: LogsFlags): Promise<number> {
+export async function runLogs(io: CliIo, arg: string, flags: LogsFlags): Promise<number> {
   const { client } = await connect(flags.url, io.env, flags.debug ? io.stderr : undefined);
   try {
+    const target = await resolveTarget(client, arg, flags.namespace ?? "default");
+    if ("error" in target) {
+      io.stderr(`kplay: ${target.error}\n`);
+      return target.code;
+    }
+    if (target.note) io.stderr(`${target.note}\n`);
+    const pod = target.pod;
     const members = await listMembers(client, pod);
     if (!members) {
       io.stderr(`kplay: Pod "${pod}" not found\n`);
@@ -48,6 +65,73 @@ export async function runLogs(io: CliIo, pod: string, flags: LogsFlags): Promise
   } finally {
     await client.transport.close();
   }
+}
+
+/** Workload kinds as `logs` accepts them (kubectl's names and short names). */
+const KINDS: Readonly<Record<string, string>> = {
+  pod: "pod",
+  pods: "pod",
+  po: "pod",
+  deployment: "deployment",
+  deployments: "deployment",
+  deploy: "deployment",
+  statefulset: "statefulset",
+  statefulsets: "statefulset",
+  sts: "statefulset",
+  daemonset: "daemonset",
+  daemonsets: "daemonset",
+  ds: "daemonset",
+  replicaset: "replicaset",
+  replicasets: "replicaset",
+  rs: "replicaset",
+  replicationcontroller: "replicationcontroller",
+  replicationcontrollers: "replicationcontroller",
+  rc: "replicationcontroller",
+  job: "job",
+  jobs: "job",
+};
+
+/**
+ * The Podman pod a `logs` argument means: a pod's Podman name as `ps` shows it, or
+ * `kind/name` as kubectl takes it; a workload with several pods gives its first (lowest
+ * slot, a running one before an ended one), and says so, as kubectl does.
+ */
+export async function resolveTarget(
+  client: PodmanClient,
+  arg: string,
+  namespace: string,
+): Promise<{ pod: string; note?: string } | { error: string; code: number }> {
+  const slash = arg.indexOf("/");
+  if (slash < 0) return { pod: arg };
+  const kindWord = arg.slice(0, slash);
+  const name = arg.slice(slash + 1);
+  const kind = Object.hasOwn(KINDS, kindWord.toLowerCase())
+    ? KINDS[kindWord.toLowerCase()]
+    : undefined;
+  if (!kind || name === "" || name.includes("/")) {
+    return {
+      error: `"${arg}" is not a pod or a workload: write POD, or KIND/NAME with KIND one of pod, deployment, statefulset, daemonset, replicaset, replicationcontroller, job`,
+      code: EXIT_USAGE,
+    };
+  }
+  if (kind === "pod") return { pod: podmanName(namespace, name) };
+  const pods = await listPods(
+    client,
+    `${LABEL_MANAGED}=true`,
+    `${LABEL_OWNER}=${kind}/${name}`,
+    `${LABEL_NAMESPACE}=${namespace}`,
+  );
+  const where = namespace === "default" ? "" : ` in namespace "${namespace}"`;
+  if (pods.length === 0) return { error: `No pods of ${kind}/${name}${where}`, code: EXIT_FAILURE };
+  const ranked = [...pods].sort((a, b) => {
+    const up = (p: typeof a) => (p.Status === "Running" ? 0 : 1);
+    const slot = (p: typeof a) => Number(p.Labels?.[LABEL_SLOT] ?? 0);
+    return up(a) - up(b) || slot(a) - slot(b) || (a.Name < b.Name ? -1 : 1);
+  });
+  const first = ranked[0]?.Name ?? "";
+  return pods.length > 1
+    ? { pod: first, note: `Found ${pods.length} pods, using pod/${first}` }
+    : { pod: first };
 }
 
 /** Lists a pod's containers, the infra one left out; undefined when the pod does not exist. */

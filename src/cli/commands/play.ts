@@ -1,17 +1,20 @@
-import type { PlayedPod } from "../../apply/execute.ts";
+import { PlayError } from "../../apply/errors.ts";
+import type { ExecuteOptions, PlayedPod } from "../../apply/execute.ts";
 import { nodeHostFs } from "../../apply/hostpath.ts";
 import type { ImageFacts } from "../../apply/images.ts";
+import { type JobOutcome, runJob } from "../../apply/jobs.ts";
 import { executePlan, type PlayReport } from "../../apply/play.ts";
 import type { ObjectResult } from "../../apply/rollout.ts";
 import { secretValues } from "../../apply/secrets.ts";
 import { waitForPod } from "../../apply/wait.ts";
-import { needsNodeFacts, needsPortFloor, planState } from "../../plan/index.ts";
-import type { Plan } from "../../plan/types.ts";
+import type { DesiredState } from "../../graph/types.ts";
+import { needsNodeFacts, needsPortFloor, objectId, planPod, planState } from "../../plan/index.ts";
+import type { Plan, PlanOptions } from "../../plan/types.ts";
 import type { PodmanClient } from "../../podman/client.ts";
 import { readHostInfo } from "../../podman/info.ts";
 import { connect } from "../connect.ts";
 import { describeFailure } from "../failure.ts";
-import { type CliIo, EXIT_OK, EXIT_USAGE } from "../io.ts";
+import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../io.ts";
 import { loadForCommand } from "../load.ts";
 import { podmanNodeFacts, unprivilegedPortStart } from "../node-facts.ts";
 import { type OutputFormat, renderData, renderTable, shortId } from "../render.ts";
@@ -64,11 +67,12 @@ export async function runPlay(
     const info = wantsNode || needsPortFloor(pods) ? await readHostInfo(client) : undefined;
     const node = info && wantsNode ? podmanNodeFacts(info, endpoint) : undefined;
     const portStart = info ? unprivilegedPortStart(info, endpoint) : undefined;
-    const plan = planState(loaded.state, {
+    const planOptions: PlanOptions = {
       ...(node ? { node } : {}),
       start: flags.start,
       ...(flags.infraImage ? { infraImage: flags.infraImage } : {}),
-    });
+    };
+    const plan = planState(loaded.state, planOptions);
     const deadline = Date.now() + (flags.waitMs ?? 0);
     // Each image is inspected once for the whole play, whatever number of pods use it.
     const images = new Map<string, ImageFacts>();
@@ -105,7 +109,22 @@ export async function runPlay(
     let shown = report;
     if (flags.waitMs !== undefined && flags.start) {
       const waited = await waitForAll(client, plan, report, deadline, io.signal);
-      for (const { error } of waited) {
+      // Jobs run to their end under --wait: the controller retries and starts later waves.
+      const jobs = await runJobs(client, loaded.state, plan, planOptions, report, options, {
+        deadline,
+        signal: io.signal,
+      });
+      for (const j of jobs.outcomes) {
+        if (j.status === "failed") {
+          io.stderr(`kplay: error: ${shortObject(j.object)} failed: ${j.reason ?? "?"}\n`);
+          code = Math.max(code, EXIT_FAILURE);
+        } else if (!flags.quiet) {
+          const retried =
+            j.failed > 0 ? `, after ${j.failed} failed pod${j.failed === 1 ? "" : "s"}` : "";
+          io.stderr(`${shortObject(j.object)} succeeded: ${j.succeeded} completions${retried}\n`);
+        }
+      }
+      for (const { error } of [...waited, ...jobs.errors]) {
         const failure = describeFailure(error, flags.debug);
         io.stderr(failure.text);
         code = Math.max(code, failure.code);
@@ -113,6 +132,14 @@ export async function runPlay(
       // An object that did not become ready is told as a failure, not listed as played.
       const unready = new Set(waited.map((w) => w.object));
       shown = { ...report, objects: report.objects.filter((o) => !unready.has(o.object)) };
+    } else if (flags.start) {
+      for (const o of plan.objects) {
+        const r = o.rollout;
+        if (r.kind === "job" && r.completions > o.pods.length && o.pods.length > 0)
+          io.stderr(
+            `kplay: warning: ${shortObject(o.object)}: started ${o.pods.length} of its ${r.completions} completions; play --wait (or kplay up) runs the rest and retries failed pods\n`,
+          );
+      }
     }
     for (const o of report.objects)
       for (const p of o.pods) for (const w of p.warnings) io.stderr(`kplay: warning: ${w}\n`);
@@ -141,6 +168,44 @@ async function waitForAll(
   return results.flatMap((r, i) =>
     r.status === "rejected" ? [{ object: pods[i]?.object ?? "", error: r.reason }] : [],
   );
+}
+
+/** `--wait` for Jobs: each played Job's controller runs until the Job succeeds or fails. */
+async function runJobs(
+  client: PodmanClient,
+  state: DesiredState,
+  plan: Plan,
+  planOptions: PlanOptions,
+  report: PlayReport,
+  options: ExecuteOptions,
+  until: { deadline: number; signal: AbortSignal },
+): Promise<{ outcomes: JobOutcome[]; errors: { object: string; error: unknown }[] }> {
+  const played = new Set(report.objects.map((o) => o.object));
+  const jobs = plan.objects.filter((o) => o.rollout.kind === "job" && played.has(o.object));
+  const results = await Promise.allSettled(
+    jobs.map(async (o) => {
+      const desired = state.objects.find((d) => objectId(d.ref) === o.object);
+      const template = desired?.template;
+      if (!template) throw new PlayError(`${o.object}: no pod template`);
+      const make = (index: number, attempt: number) =>
+        planPod(template(index, attempt), { data: state.data }, planOptions);
+      return runJob(client, o, make, options, until.deadline, until.signal);
+    }),
+  );
+  const outcomes: JobOutcome[] = [];
+  const errors: { object: string; error: unknown }[] = [];
+  for (const [i, r] of results.entries()) {
+    if (r.status === "fulfilled") outcomes.push(r.value);
+    else errors.push({ object: jobs[i]?.object ?? "", error: r.reason });
+  }
+  return { outcomes, errors };
+}
+
+/** `job/default/x` as users write it: `job/x`, `job/x -n ns`. */
+function shortObject(object: string): string {
+  const [kind = "", namespace = "", ...name] = object.split("/");
+  const shown = `${kind}/${name.join("/")}`;
+  return namespace === "default" ? shown : `${shown} -n ${namespace}`;
 }
 
 function printPlayed(io: CliIo, report: PlayReport, flags: PlayFlags, total: number): void {
