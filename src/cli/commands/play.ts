@@ -133,9 +133,13 @@ export async function runPlay(
       const unready = new Set(waited.map((w) => w.object));
       shown = { ...report, objects: report.objects.filter((o) => !unready.has(o.object)) };
     } else if (flags.start) {
+      const started = new Set(
+        report.objects.filter((o) => o.action !== "unchanged").map((o) => o.object),
+      );
       for (const o of plan.objects) {
         const r = o.rollout;
-        if (r.kind === "job" && r.completions > o.pods.length && o.pods.length > 0)
+        const partial = r.kind === "job" && r.completions > o.pods.length && o.pods.length > 0;
+        if (partial && started.has(o.object))
           io.stderr(
             `kplay: warning: ${shortObject(o.object)}: started ${o.pods.length} of its ${r.completions} completions; play --wait (or kplay up) runs the rest and retries failed pods\n`,
           );
