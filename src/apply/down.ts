@@ -3,6 +3,7 @@ import type { PodmanClient } from "../podman/client.ts";
 import {
   containerVolumeNames,
   inspectPod,
+  listPodContainers,
   listVolumes,
   type PodInspect,
   removePod,
@@ -11,6 +12,7 @@ import {
   volumeLabels,
 } from "../podman/objects.ts";
 import { PlayError } from "./errors.ts";
+import { beforePodStop } from "./hooks.ts";
 
 export interface DownResult {
   readonly name: string;
@@ -59,7 +61,11 @@ export function podGrace(pod: Pick<PodInspect, "Labels">): number | undefined {
  * volumes that belonged to it (claims stay); returns those volumes' names.
  */
 export async function removeKplayPod(client: PodmanClient, pod: PodInspect): Promise<string[]> {
-  await removePod(client, pod.Name, podGrace(pod));
+  const grace = podGrace(pod);
+  // preStop hooks, then app containers before sidecars; a failed hook does not keep the pod.
+  const containers = await listPodContainers(client, pod.Id);
+  await beforePodStop(client, pod, containers, grace);
+  await removePod(client, pod.Name, grace);
   const volumes = await listVolumes(client, `${LABEL_POD}=${pod.Name}`);
   for (const v of volumes) await removeVolume(client, v);
   return volumes;

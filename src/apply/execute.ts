@@ -1,5 +1,11 @@
 import { imageUserProblem } from "../plan/security.ts";
-import type { PodPlan, PrepareVolumesStep, Step, VolumeFill } from "../plan/types.ts";
+import type {
+  PodPlan,
+  PostStartStep,
+  PrepareVolumesStep,
+  Step,
+  VolumeFill,
+} from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { PodmanApiError } from "../podman/errors.ts";
 import { inspectPod, removeContainer, tailLogs } from "../podman/objects.ts";
@@ -7,6 +13,7 @@ import { directoryTar, type TarDirectory, type TarEntry, tarOf } from "../podman
 import { compareVersions } from "../podman/version.ts";
 import { TransportError } from "../transport/types.ts";
 import { PlayError, PodPlayFailed } from "./errors.ts";
+import { POST_START_MS, runHook } from "./hooks.ts";
 import type { HostFs } from "./hostpath.ts";
 import {
   ensureImage,
@@ -223,7 +230,44 @@ export async function runStep(
       }
       return;
     }
+    case "post-start": {
+      const warning = await runPostStart(client, step, options.signal);
+      if (warning) state.warnings.push(warning);
+      return;
+    }
+    default:
+      return unreachable(step);
   }
+}
+
+function unreachable(step: never): never {
+  throw new Error(`unknown plan step ${JSON.stringify(step)}`);
+}
+
+/**
+ * Runs a postStart hook. It fails the play when the container still runs (the kubelet would
+ * kill it); a container that already ended (a quick Job) only gets a warning.
+ */
+export async function runPostStart(
+  client: PodmanClient,
+  step: PostStartStep,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
+  const c = await client.call<{ Pod?: string; State?: { Running?: boolean } }>({
+    method: "GET",
+    path: `/containers/${encodeURIComponent(step.name)}/json`,
+  });
+  const pod = c?.Pod ? await inspectPod(client, c.Pod) : undefined;
+  if (!pod) throw new PlayError(`${step.name}: its pod is gone before its postStart hook ran`);
+  const r = await runHook(client, pod, step.name, step.handler, POST_START_MS, signal);
+  if (r.ok) return undefined;
+  const after = await client.call<{ State?: { Running?: boolean } }>({
+    method: "GET",
+    path: `/containers/${encodeURIComponent(step.name)}/json`,
+  });
+  const why = `the postStart hook of container "${step.container}" failed: ${r.reason}`;
+  if (after?.State?.Running !== true) return `${step.name}: ${why} (the container had ended)`;
+  throw new PlayError(`${step.name}: ${why}`);
 }
 
 /** The facts of an image this play ensured, or read now (a step run without its ensure). */

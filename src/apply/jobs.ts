@@ -14,10 +14,12 @@ import {
   LABEL_NAMESPACE,
   LABEL_OWNER,
   LABEL_POD,
+  LABEL_SIDECAR,
   LABEL_SLOT,
 } from "../plan/labels.ts";
 import type { ObjectPlan, PodPlan, Rollout } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
+import { stopContainer } from "../podman/objects.ts";
 import { playPod } from "./converge.ts";
 import { downPod } from "./down.ts";
 import { PlayError } from "./errors.ts";
@@ -80,10 +82,17 @@ async function observe(
       path: "/containers/json",
       query: { all: "true", filters },
     })) ?? [];
+  // A pod's phase is its app containers'; sidecars run beside them and are stopped after.
   const byPod = new Map<string, ContainerEntry[]>();
+  const sidecarsRunning = new Map<string, string[]>();
   for (const c of containers) {
     const pod = c.Labels?.[LABEL_POD];
     if (pod === undefined || c.Labels?.[LABEL_INIT] === "true") continue;
+    if (c.Labels?.[LABEL_SIDECAR] === "true") {
+      if (c.State === "running")
+        sidecarsRunning.set(pod, [...(sidecarsRunning.get(pod) ?? []), c.Id]);
+      continue;
+    }
     byPod.set(pod, [...(byPod.get(pod) ?? []), c]);
   }
   const out: JobPod[] = [];
@@ -101,6 +110,9 @@ async function observe(
     } else if (apps.length > 0 && apps.every(done)) {
       phase = "succeeded";
     }
+    // The kubelet stops a finished pod's sidecars; so does the controller here.
+    if (phase !== "running")
+      for (const id of sidecarsRunning.get(name) ?? []) await stopContainer(client, id, undefined);
     out.push({
       name,
       index,

@@ -4,6 +4,7 @@ import {
   LABEL_NAMESPACE,
   LABEL_OWNER,
   LABEL_READINESS,
+  LABEL_SIDECAR,
 } from "../plan/labels.ts";
 import type { PlannedProbe } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
@@ -71,9 +72,11 @@ export async function listKplayPods(client: PodmanClient): Promise<PodStatus[]> 
         for (const b of binds ?? [])
           ports.push(`${b.HostIp || "0.0.0.0"}:${b.HostPort}->${target}`);
       }
-      const ended = apps.length > 0 && apps.every((c) => c.State === "exited");
+      // Sidecars stop after the app containers, and do not make a pod's outcome.
+      const main = apps.filter((c) => c.Labels?.[LABEL_SIDECAR] !== "true");
+      const ended = main.length > 0 && main.every((c) => c.State === "exited");
       const status = ended
-        ? apps.every((c) => (c.ExitCode ?? 0) === 0)
+        ? main.every((c) => (c.ExitCode ?? 0) === 0)
           ? "Completed"
           : "Error"
         : p.Status;

@@ -5,7 +5,7 @@
 
 import { containerSteps } from "../plan/index.ts";
 import { kplayContainer, LABEL_CONTAINER_HASH, LABEL_INIT } from "../plan/labels.ts";
-import type { CreateContainerStep, PodPlan } from "../plan/types.ts";
+import type { CreateContainerStep, PodPlan, PostStartStep } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import {
   type ContainerListEntry,
@@ -22,10 +22,12 @@ import {
   explainFailure,
   type PlayedContainer,
   type PlayedPod,
+  runPostStart,
   runStep,
   runSteps,
   type StepState,
 } from "./execute.ts";
+import { runPreStops } from "./hooks.ts";
 import { Journal } from "./journal.ts";
 
 /** Suffix of an old container kept aside while its replacement starts. */
@@ -94,7 +96,20 @@ export async function updateContainers(
       const old = have.get(step.container);
       let id: string;
       try {
-        id = await replaceContainer(client, plan.name, step, old, grace, start, options, state);
+        const postStart = plan.steps.find(
+          (s): s is PostStartStep => s.action === "post-start" && s.container === step.container,
+        );
+        id = await replaceContainer(
+          client,
+          pod,
+          step,
+          old,
+          grace,
+          start,
+          options,
+          state,
+          postStart,
+        );
       } catch (e) {
         // Host paths this run created go again, unless a replaced container now uses them.
         if (!(e instanceof PodPlayFailed) || containers.length > 0) throw e;
@@ -160,16 +175,20 @@ export async function updateContainers(
  */
 async function replaceContainer(
   client: PodmanClient,
-  pod: string,
+  inspected: PodInspect,
   step: CreateContainerStep,
   old: ContainerListEntry | undefined,
   grace: number | undefined,
   start: boolean,
   options: ExecuteOptions,
   outer: StepState,
+  postStart: PostStartStep | undefined,
 ): Promise<string> {
+  const pod = inspected.Name;
   const wasRunning = old?.State === "running";
   if (old) {
+    // The old container's preStop hook runs before it is stopped; its failure is a warning.
+    outer.warnings.push(...(await runPreStops(client, inspected, [old], grace)));
     try {
       // One left by an earlier run whose restore failed would block the rename.
       await removeContainer(client, step.name + ASIDE);
@@ -186,6 +205,10 @@ async function replaceContainer(
     await runStep(client, step, journal, state, options);
     if (options.signal?.aborted) throw new PlayError("Interrupted");
     if (start) await startContainer(client, step.name);
+    if (start && postStart) {
+      const warning = await runPostStart(client, postStart, options.signal);
+      if (warning) outer.warnings.push(warning);
+    }
     if (options.signal?.aborted) throw new PlayError("Interrupted");
   } catch (cause) {
     const detailed = await explainFailure(client, cause, state.containers);

@@ -22,6 +22,7 @@ export function secretResources(
         secret: s.ref,
         key,
         digest: secretDigest(digestKey, s.ref, key, s.data[key] ?? new Uint8Array()),
+        ...((s.data[key]?.length ?? 0) === 0 ? { empty: true as const } : {}),
         lifetime: "shared" as const,
       })),
   );

@@ -60,7 +60,8 @@ export function buildDesiredState(
   const podmanSecrets = secretResources(secrets, options.digestKey);
   return {
     objects: ordered,
-    secrets: podmanSecrets,
+    // An empty value becomes no Podman secret (see SecretResource.empty).
+    secrets: podmanSecrets.filter((s) => !s.empty),
     claims: claimResources(claims, allPods),
     data: dataIndex(objects, podmanSecrets),
   };
@@ -82,11 +83,14 @@ function dataIndex(
   const configMaps = new Map<string, ConfigMapObject>();
   for (const o of objects)
     if (o.kind === "ConfigMap") configMaps.set(dataKey(o.ref.namespace, o.ref.name), o);
-  const secrets = new Map<string, { keys: Map<string, { name: string; digest: string }> }>();
+  const secrets = new Map<
+    string,
+    { keys: Map<string, { name: string; digest: string; empty?: true }> }
+  >();
   for (const s of podmanSecrets) {
     const id = dataKey(s.secret.namespace, s.secret.name);
     const entry = secrets.get(id) ?? { keys: new Map() };
-    entry.keys.set(s.key, { name: s.name, digest: s.digest });
+    entry.keys.set(s.key, { name: s.name, digest: s.digest, ...(s.empty ? { empty: s.empty } : {}) });
     secrets.set(id, entry);
   }
   return { configMaps, secrets };

@@ -106,6 +106,11 @@ export interface SecretResource {
   readonly key: string;
   /** A keyed digest of the value (see data.ts), never the value. */
   readonly digest: string;
+  /**
+   * The value is empty: Podman holds no empty secret, and an empty value hides nothing, so
+   * it is given as a plain empty env value or file instead of a Podman secret.
+   */
+  readonly empty?: true;
   readonly lifetime: "shared";
 }
 
@@ -129,7 +134,12 @@ export interface DataIndex {
   readonly configMaps: ReadonlyMap<string, ConfigMapObject>;
   readonly secrets: ReadonlyMap<
     string,
-    { readonly keys: ReadonlyMap<string, { readonly name: string; readonly digest: string }> }
+    {
+      readonly keys: ReadonlyMap<
+        string,
+        { readonly name: string; readonly digest: string; readonly empty?: true }
+      >;
+    }
   >;
 }
 

@@ -144,6 +144,9 @@ function checkConfigMap(
   return { kind: "ConfigMap", metadata: typed.metadata, data, binaryData };
 }
 
+/** The largest value Podman's secret store accepts (bytes, exclusive of nothing). */
+const PODMAN_SECRET_MAX = 511_999;
+
 function checkSecret(
   ctx: ObjectContext,
   typed: { metadata: ObjectMeta; type?: unknown; data?: unknown; stringData?: unknown },
@@ -174,6 +177,19 @@ function checkSecret(
   for (const [k, value] of Object.entries((typed.stringData ?? {}) as Record<string, string>)) {
     checkKey(ctx, ["stringData", k], k);
     data[k] = new TextEncoder().encode(value);
+  }
+  // Podman's secret store holds at most 512000 bytes a value (an empty one needs no secret).
+  for (const [k, bytes] of Object.entries(data)) {
+    if (bytes.length <= PODMAN_SECRET_MAX) continue;
+    const from = Object.hasOwn((typed.stringData ?? {}) as object, k) ? "stringData" : "data";
+    report(
+      ctx,
+      "secret-too-large",
+      "error",
+      [from, k],
+      `${formatPath([from, k])}: the value has ${bytes.length} bytes; Podman's secret store holds at most ${PODMAN_SECRET_MAX}`,
+      "Put large files in a ConfigMap or a volume; a Secret this large is rare on a cluster too",
+    );
   }
   const type = (typed.type as string | undefined) || "Opaque";
   const rule = Object.hasOwn(SECRET_TYPE_KEYS, type) ? SECRET_TYPE_KEYS[type] : undefined;

@@ -142,6 +142,8 @@ export type PullPolicy = "Always" | "IfNotPresent" | "Never";
 export interface Container {
   name: string;
   image: string;
+  /** Only on init containers: Always makes it a sidecar. */
+  restartPolicy?: "Always";
   imagePullPolicy?: PullPolicy;
   command?: string[];
   args?: string[];
@@ -236,6 +238,7 @@ export interface PodSpec {
   initContainers?: Container[];
   volumes?: Volume[];
   restartPolicy?: RestartPolicy;
+  activeDeadlineSeconds?: number;
   hostname?: string;
   subdomain?: string;
   hostNetwork?: boolean;

@@ -45,6 +45,20 @@ export function checkContainers(
       // The API server checks hostPort == containerPort for app containers only.
       checkPorts(ctx, container, at, init ? new Map() : appPorts, hostNetwork && !init, reported);
       checkMounts(ctx, container, at, volumes, reported);
+      // On an init container only Always is valid (the schema says so); on others, nothing.
+      if (!init && isSet(container.restartPolicy)) {
+        fail(
+          ctx,
+          "forbidden-field",
+          [...at, "restartPolicy"],
+          "may not be set for non-init containers",
+          reported,
+          {
+            anchor: "key",
+            hint: "The pod's spec.restartPolicy applies to its app containers; restartPolicy: Always on an init container makes a sidecar",
+          },
+        );
+      }
       checkProbes(ctx, container, at, init && container.restartPolicy !== "Always", reported);
       checkResources(ctx, container, at, reported);
       checkContainerSecurity(ctx, container, at, hostUsers, reported);

@@ -51,7 +51,16 @@ export function checkProbes(
     const probe = mapping(container[kind]);
     if (probe !== undefined) checkProbe(ctx, probe, [...at, kind], kind, reported);
   }
+  const lifecycle = mapping(container.lifecycle);
+  for (const hook of ["postStart", "preStop"] as const) {
+    const handler = mapping(lifecycle?.[hook]);
+    if (handler !== undefined)
+      checkHandlers(ctx, handler, [...at, "lifecycle", hook], reported, LIFECYCLE_HANDLERS);
+  }
 }
+
+/** The lifecycle hook handlers, in the order the API server counts them. */
+const LIFECYCLE_HANDLERS = ["exec", "httpGet", "tcpSocket", "sleep"] as const;
 
 function checkProbe(
   ctx: ObjectContext,
@@ -93,17 +102,16 @@ function checkHandlers(
   probe: Record<string, unknown>,
   at: FieldPath,
   reported: ReadonlySet<string>,
+  handlers: readonly string[] = PROBE_HANDLERS,
 ): void {
-  const given = Object.keys(probe).filter(
-    (k) => (PROBE_HANDLERS as readonly string[]).includes(k) && isSet(probe[k]),
-  );
+  const given = Object.keys(probe).filter((k) => handlers.includes(k) && isSet(probe[k]));
   const [first, ...extra] = given;
   if (first === undefined) {
     fail(
       ctx,
       "probe-handler",
       at,
-      `must specify a handler type: one of ${PROBE_HANDLERS.join(", ")}`,
+      `must specify a handler type: one of ${handlers.join(", ")}`,
       reported,
       { anchor: "key" },
     );
@@ -125,6 +133,10 @@ function checkHandlers(
   if (first === "exec") {
     if (Array.isArray(handler.command) && handler.command.length === 0)
       fail(ctx, "missing-field", [...here, "command"], "must list the command to run", reported);
+    return;
+  }
+  if (first === "sleep") {
+    checkRange(ctx, [...here, "seconds"], handler.seconds, { min: 0 }, reported);
     return;
   }
   checkPort(ctx, [...here, "port"], handler.port, reported);

@@ -182,6 +182,8 @@ const container = v.object({
   stdinOnce: opt(bool),
   terminationMessagePath: opt(str),
   terminationMessagePolicy: opt(str),
+  /** Only on init containers, only Always: a sidecar. */
+  restartPolicy: opt(v.picklist(["Always"])),
 });
 
 const keyToPath = v.array(v.object({ key: str, path: str, mode: opt(int) }));
@@ -290,6 +292,7 @@ export const PodSpecSchema = v.object({
   initContainers: opt(v.array(container)),
   volumes: opt(v.array(volume)),
   restartPolicy: opt(v.picklist(["Always", "OnFailure", "Never"])),
+  activeDeadlineSeconds: opt(int),
   hostname: opt(str),
   subdomain: opt(str),
   hostNetwork: opt(bool),

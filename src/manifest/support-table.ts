@@ -110,7 +110,10 @@ export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
   "PodSpec.os": I("the pod runs on this host's operating system"),
   "PodSpec.imagePullSecrets": I("Podman pulls with its own registry credentials"),
   "PodSpec.setHostnameAsFQDN": I("kplay has no cluster domain"),
-  "PodSpec.activeDeadlineSeconds": U("kplay does not stop pods after a deadline"),
+  "PodSpec.activeDeadlineSeconds": P(
+    "Podman kills each app container that runs longer, counted from its own start; under restartPolicy OnFailure or Always Podman then restarts it",
+    "ignored",
+  ),
   "PodSpec.ephemeralContainers": U("ephemeral containers are added by kubectl debug, not played"),
   "PodSpec.resourceClaims": U("kplay has no dynamic resource allocation"),
   "PodSpec.resources": U("pod-level resources are not translated yet"),
@@ -138,7 +141,10 @@ export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
   "Container.terminationMessagePath": I("kplay keeps no termination message"),
   "Container.terminationMessagePolicy": I("kplay keeps no termination message"),
   "Container.resizePolicy": I("kplay does not resize running containers"),
-  "Container.restartPolicy": U("sidecar init containers are not translated yet"),
+  "Container.restartPolicy": P(
+    "a sidecar starts after every plain init container (not between them), before the app containers, and stops after them",
+    "ignored",
+  ),
   "Container.restartPolicyRules": U("not translated yet"),
   "Container.volumeDevices": U("block devices from claims are not supported", "unsupported"),
 
@@ -243,8 +249,22 @@ export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
   "GRPCAction.port": S(),
   "GRPCAction.service": S(),
   "Lifecycle.stopSignal": S("ignored", "high"),
-  "Lifecycle.postStart": U("lifecycle hooks are not run yet"),
-  "Lifecycle.preStop": U("lifecycle hooks are not run yet"),
+  "Lifecycle.postStart": P(
+    "kplay runs it once the container has started (not while it starts); a failure fails the play",
+    "ignored",
+  ),
+  "Lifecycle.preStop": P(
+    "kplay runs it before it stops the container (down, a replacement), within the grace period",
+    "ignored",
+  ),
+  "LifecycleHandler.exec": S("ignored"),
+  "LifecycleHandler.httpGet": P(
+    "reached through the hostPort it is published on, as probes are",
+    "ignored",
+  ),
+  "LifecycleHandler.sleep": S("ignored"),
+  "LifecycleHandler.tcpSocket": I("the kubelet does not run tcpSocket hooks either"),
+  "SleepAction.seconds": S("ignored"),
 
   "Volume.name": S("supported", "high"),
   "Volume.hostPath": S("supported", "high"),

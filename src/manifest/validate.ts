@@ -63,10 +63,19 @@ function reportIssue(ctx: ObjectContext, issue: Issue, path: FieldPath): void {
   if (issue.kind === "schema" && issue.type === "object" && issue.received === "undefined") {
     reportMissing(ctx, path);
   } else if (issue.type === "picklist") {
-    const allowed = (issue.expected ?? "")
-      .slice(1, -1)
+    // valibot writes `("a" | "b")`, and just `"a"` for one option.
+    const expected = issue.expected ?? "";
+    const list = expected.startsWith("(") ? expected.slice(1, -1) : expected;
+    const allowed = list
       .split(" | ")
-      .map((s) => JSON.parse(s) as string);
+      .filter((s) => s !== "")
+      .map((s) => {
+        try {
+          return String(JSON.parse(s));
+        } catch {
+          return s;
+        }
+      });
     reportEnum(ctx, path, issue.input, allowed);
   } else {
     reportMismatch(ctx, path, expectedName(issue), issue.input);

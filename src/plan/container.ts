@@ -8,15 +8,23 @@ import {
   LABEL_INIT,
   LABEL_MANAGED,
   LABEL_POD,
+  LABEL_PRESTOP,
   LABEL_READINESS,
+  LABEL_SIDECAR,
 } from "./labels.ts";
 import { containerName } from "./names.ts";
 import { containerNamespaceFields } from "./namespaces.ts";
-import { healthcheckFields, plannedProbes } from "./probes.ts";
+import { healthcheckFields, hookHandler, plannedProbes } from "./probes.ts";
 import { resourceLimits } from "./resources.ts";
 import { containerSecurity, imageUserCheck, securityFields } from "./security.ts";
 import { signalNumber } from "./signals.ts";
-import type { CheckImageUserStep, CreateContainerStep, HostPathStep, NodeFacts } from "./types.ts";
+import type {
+  CheckImageUserStep,
+  CreateContainerStep,
+  HookHandler,
+  HostPathStep,
+  NodeFacts,
+} from "./types.ts";
 import { type ContainerMounts, containerMounts, type VolumeBinding } from "./volumes.ts";
 
 export { containerName };
@@ -33,6 +41,8 @@ export interface ContainerContext {
   /** The Podman pod's name: containers are `<it>-<container>`. */
   readonly podName: string;
   readonly init: boolean;
+  /** An init container with restartPolicy Always, planned as a container of its own. */
+  readonly sidecar?: boolean;
   /** Where the ConfigMaps and Secrets the container reads come from. */
   readonly envData: EnvData;
   /** Restarts of a failed container before its pod counts as failed (Job OnFailure). */
@@ -51,6 +61,8 @@ export interface PlannedContainer {
   readonly imageCheck?: CheckImageUserStep;
   /** subPaths inside named volumes, which Podman honours from 4.4 on (see volumes.ts). */
   readonly namedSubPaths: ContainerMounts["namedSubPaths"];
+  /** The postStart hook, run by its own step once the container has started. */
+  readonly postStart?: HookHandler;
 }
 
 /** Deep-merges the annotation parts of `resource_limits` into the one from resources. */
@@ -93,7 +105,13 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
   const grace = terminationGrace(pod);
   const stopSignal =
     c.lifecycle?.stopSignal === undefined ? undefined : signalNumber(c.lifecycle.stopSignal);
-  const restart = pod.spec.restartPolicy ?? "Always";
+  // A sidecar restarts whatever the pod's policy says, as the kubelet restarts it.
+  const restart = ctx.sidecar ? "Always" : (pod.spec.restartPolicy ?? "Always");
+  const postStart = init ? undefined : hookHandler(c, c.lifecycle?.postStart);
+  const preStop = init ? undefined : hookHandler(c, c.lifecycle?.preStop);
+  // Podman's timeout kills the container; a restart policy other than Never then restarts
+  // it (see the support table), and a sidecar would restart at once, so it gets none.
+  const deadline = ctx.sidecar ? undefined : pod.spec.activeDeadlineSeconds;
   const body: Record<string, unknown> = {
     name,
     pod: ctx.podName,
@@ -118,6 +136,8 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
     ...(c.stdin ? { stdin: true } : {}),
     ...(grace !== undefined ? { stop_timeout: grace } : {}),
     ...(stopSignal !== undefined ? { stop_signal: stopSignal } : {}),
+    // Podman kills a container that runs longer than this (counted from its own start).
+    ...(deadline !== undefined ? { timeout: deadline } : {}),
     ...(init
       ? {
           init_container_type: pod.metadata.annotations?.[ANNOTATION.initContainerType] ?? "always",
@@ -130,9 +150,11 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
   // Probes live outside the request (kplay runs most of them), but changing one is a change;
   // so is a new value of a Secret it reads (the request names only the Podman secret).
   const secretValues = [...secretDigests, ...mounts.secretDigests];
+  const hooks = { ...(postStart ? { postStart } : {}), ...(preStop ? { preStop } : {}) };
   const hash = hashJson({
     body,
     probes,
+    ...(Object.keys(hooks).length > 0 ? { hooks } : {}),
     ...(secretValues.length ? { secrets: secretValues } : {}),
   });
   const readiness = probes.find((p) => p.kind === "readiness");
@@ -144,7 +166,10 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
     [LABEL_POD]: ctx.podName,
     [LABEL_CONTAINER]: c.name,
     ...(init ? { [LABEL_INIT]: "true" } : {}),
+    ...(ctx.sidecar ? { [LABEL_SIDECAR]: "true" } : {}),
     [LABEL_CONTAINER_HASH]: hash,
+    // Whoever stops the container (down, a replacement) runs its preStop hook first.
+    ...(preStop ? { [LABEL_PRESTOP]: JSON.stringify(preStop) } : {}),
     // `kplay ps` runs the readiness probe again to tell ready from merely running.
     ...(readiness ? { [LABEL_READINESS]: JSON.stringify(readiness) } : {}),
   };
@@ -155,6 +180,7 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
       container: c.name,
       name,
       init,
+      ...(ctx.sidecar ? { sidecar: true as const } : {}),
       hash,
       request: { method: "POST", path: "/containers/create", body },
       ...(probes.length > 0 ? { probes } : {}),
@@ -162,6 +188,7 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
     },
     hostPaths: mounts.hostPaths,
     namedSubPaths: mounts.namedSubPaths,
+    ...(postStart ? { postStart } : {}),
     ...(check
       ? {
           imageCheck: {

@@ -56,7 +56,8 @@ export function planEnv(pod: Pod, c: Container, node: NodeFacts, from: EnvData):
     delete secretEnv[name];
     env[name] = value;
   };
-  const setSecret = (name: string, secret: { name: string; digest: string }) => {
+  const setSecret = (name: string, secret: { name: string; digest: string; empty?: true }) => {
+    if (secret.empty) return set(name, "");
     delete env[name];
     secretEnv[name] = secret.name;
     digests[name] = secret.digest;

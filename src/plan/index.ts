@@ -132,14 +132,30 @@ export function planPod(
     seccompRoot: options.seccompProfileRoot ?? DEFAULT_SECCOMP_ROOT,
   };
   const containers: PlannedContainer[] = [];
+  // Sidecars (init containers with restartPolicy Always) are containers of their own, after
+  // the plain init containers: Podman runs every init container to its end first.
   const all = [
-    ...inits.map((c) => ({ c, init: true })),
-    ...pod.spec.containers.map((c) => ({ c, init: false })),
+    ...inits
+      .filter((c) => c.restartPolicy !== "Always")
+      .map((c) => ({ c, init: true, sidecar: false })),
+    ...inits
+      .filter((c) => c.restartPolicy === "Always")
+      .map((c) => ({ c, init: false, sidecar: true })),
+    ...pod.spec.containers.map((c) => ({ c, init: false, sidecar: false })),
   ];
-  for (const { c, init } of all) {
-    containers.push(
-      planContainer(c, { ...context, init, earlier: containers.map((p) => p.step.container) }),
-    );
+  for (const { c, init, sidecar } of all) {
+    const earlier = containers.map((p) => p.step.container);
+    containers.push(planContainer(c, { ...context, init, sidecar, earlier }));
+  }
+  // Each sidecar starts after the one before it, and the app containers after all of them.
+  const sidecars = containers.filter((p) => p.step.sidecar).map((p) => p.step.name);
+  for (const { step } of containers) {
+    if (step.init) continue;
+    const body = step.request.body as Record<string, unknown>;
+    const before = step.sidecar
+      ? sidecars.slice(0, sidecars.indexOf(step.name)).slice(-1)
+      : sidecars;
+    if (before.length > 0) body.dependencyContainers = before;
   }
   const podBody = podCreateBody(pod, name, options);
   // The pod hash covers what cannot change without recreating the pod: its own settings, its
@@ -147,7 +163,15 @@ export function planPod(
   // changed in place). Containers carry their own hashes and can be replaced one by one; a
   // projected volume's files are updated in place, so they are not part of it.
   const grace = terminationGrace(pod);
-  const podHash = hashJson({ pod: podBody, volumes: volumes.steps, grace: grace ?? null });
+  // A sidecar cannot be replaced alone (the app containers depend on it): changing one
+  // recreates the pod.
+  const sidecarHashes = containers.filter((p) => p.step.sidecar).map((p) => p.step.hash);
+  const podHash = hashJson({
+    pod: podBody,
+    volumes: volumes.steps,
+    grace: grace ?? null,
+    ...(sidecarHashes.length > 0 ? { sidecars: sidecarHashes } : {}),
+  });
   const owner = ownerLabel(instance.owner);
   const labels = podBody.labels as Record<string, string>;
   labels[LABEL_POD_HASH] = podHash;
@@ -198,6 +222,15 @@ export function planPod(
       name,
       request: { method: "POST", path: `/pods/${encodeURIComponent(name)}/start` },
     });
+    for (const p of containers) {
+      if (p.postStart)
+        steps.push({
+          action: "post-start",
+          container: p.step.container,
+          name: p.step.name,
+          handler: p.postStart,
+        });
+    }
   }
   return {
     name,

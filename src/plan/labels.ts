@@ -12,6 +12,10 @@ export const LABEL_INIT = "io.kplay.init";
  * volume outlives the pods that mount it; only `down --volumes` removes it.
  */
 export const LABEL_CLAIM = "io.kplay.claim";
+/** "true" on sidecars (init containers with restartPolicy Always), which stop last. */
+export const LABEL_SIDECAR = "io.kplay.sidecar";
+/** A container's preStop hook (JSON of a HookHandler), run by whatever stops it. */
+export const LABEL_PRESTOP = "io.kplay.pre-stop";
 /** The readiness probe (JSON of a PlannedProbe), so `ps` can tell ready from running. */
 export const LABEL_READINESS = "io.kplay.readiness";
 /** The Kubernetes namespace of what kplay made for an object. */

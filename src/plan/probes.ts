@@ -3,7 +3,7 @@
  * work); an `exec` liveness probe also becomes Podman's healthcheck, with the same timings.
  */
 import type { Container, Probe, RestartPolicy } from "../manifest/model.ts";
-import type { PlannedProbe, ProbeHandler } from "./types.ts";
+import type { HookHandler, PlannedProbe, ProbeHandler } from "./types.ts";
 
 const SECOND_NS = 1_000_000_000;
 /**
@@ -111,5 +111,18 @@ export function probePort(h: ProbeHandler): number | string | undefined {
   if ("httpGet" in h) return h.httpGet.port;
   if ("tcpSocket" in h) return h.tcpSocket.port;
   if ("grpc" in h) return h.grpc.port;
+  return undefined;
+}
+
+/**
+ * A lifecycle hook's handler with named ports resolved; undefined for none and for tcpSocket,
+ * which the API accepts for old clients and the kubelet does not run (nor does kplay).
+ */
+export function hookHandler(c: Container, hook: unknown): HookHandler | undefined {
+  if (hook === null || typeof hook !== "object") return undefined;
+  const h = hook as Probe & { sleep?: { seconds: number } };
+  if (h.sleep) return { sleep: { seconds: h.sleep.seconds } };
+  const handler = probeHandler(c, h);
+  if (handler && ("exec" in handler || "httpGet" in handler)) return handler;
   return undefined;
 }

@@ -88,8 +88,10 @@ export function projectVolume(v: Volume, ctx: ProjectionContext): Projection | u
     const s = ctx.data.secrets.get(dataKey(ctx.namespace, name));
     if (!s) return;
     const all = [...s.keys].map(([k, podman]) => ({ k, podman }));
-    for (const { value, path, mode: m } of select(all, items, mode))
-      secrets.push({ path, mode: m, secret: value.podman.name, digest: value.podman.digest });
+    for (const { value, path, mode: m } of select(all, items, mode)) {
+      if (value.podman.empty) files.push({ path, mode: m, text: "" });
+      else secrets.push({ path, mode: m, secret: value.podman.name, digest: value.podman.digest });
+    }
   };
   const downward = (items: readonly DownwardAPIFile[], mode: number, at: (string | number)[]) => {
     sources.push("downwardAPI");

@@ -122,6 +122,8 @@ export interface CreateContainerStep {
   /** The Podman container name, `<pod>-<container>`. */
   readonly name: string;
   readonly init: boolean;
+  /** A sidecar (an init container with restartPolicy Always): runs beside the app containers. */
+  readonly sidecar?: true;
   readonly request: ApiRequest;
   /**
    * The container's probes as Kubernetes defines them, for kplay's own prober. Only `exec`
@@ -213,6 +215,24 @@ export interface StartPodStep {
   readonly request: ApiRequest;
 }
 
+/** A lifecycle hook's action: run in the container, asked over HTTP, or a wait. */
+export type HookHandler =
+  | { readonly exec: { readonly command: readonly string[] } }
+  | Extract<ProbeHandler, { httpGet: unknown }>
+  | { readonly sleep: { readonly seconds: number } };
+
+/**
+ * A container's postStart hook, run once the pod (or a replaced container) has started; a
+ * hook that fails fails the pod's play, as the kubelet kills a container whose hook failed.
+ */
+export interface PostStartStep {
+  readonly action: "post-start";
+  /** The Kubernetes container name, and the Podman one. */
+  readonly container: string;
+  readonly name: string;
+  readonly handler: HookHandler;
+}
+
 export type Step =
   | CheckHostPortsStep
   | RequirePodmanStep
@@ -224,7 +244,8 @@ export type Step =
   | PrepareVolumesStep
   | CreatePodStep
   | CreateContainerStep
-  | StartPodStep;
+  | StartPodStep
+  | PostStartStep;
 
 export interface PodPlan {
   /** The Podman pod's name. */

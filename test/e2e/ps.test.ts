@@ -46,7 +46,11 @@ spec:
   const exec = await podman(["exec", "psready-web", "sh", "-c", "echo ok > /www/ready"]);
   expect(exec.exitCode).toBe(0);
   // Each ps runs the probe once; a slow machine may need a second look.
-  const ready = await pollUntil(row, (r) => /^psready\s+-\s+Running\s+2\/2\s/.test(r ?? ""), 30_000);
+  const ready = await pollUntil(
+    row,
+    (r) => /^psready\s+-\s+Running\s+2\/2\s/.test(r ?? ""),
+    30_000,
+  );
   expect(ready).toMatch(/^psready\s+-\s+Running\s+2\/2\s+0\s/);
   expect((await runKplay(["down", file])).exitCode).toBe(0);
 });

@@ -7,7 +7,7 @@
  * change reaches the running pods without restarting them, a missing image changes nothing.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cleanupStore, podman, podmanJson, runKplay, snapshotState } from "../support/podman.ts";
@@ -313,6 +313,134 @@ describe("a bundle of workloads", () => {
     );
     expect(run.stderr).toContain("nothing had been created");
     expect(await snapshotState()).toEqual(before);
+    expect((await podman(["secret", "ls", "-q"])).stdout).toBe("");
+  });
+
+  test("sidecars start first and stop last; hooks run; a Job with a sidecar completes", async () => {
+    const out = join(work, "order");
+    mkdirSync(out, { recursive: true });
+    const trap = (who: string) =>
+      `trap 'echo ${who}-stopped >> /out/order; exit 0' TERM; echo ${who}-up >> /out/order; while true; do sleep 0.1; done`;
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: wl-hooks
+spec:
+  terminationGracePeriodSeconds: 10
+  initContainers:
+    - name: setup
+      image: localhost/busybox:test
+      command: ["sh", "-c", "echo setup-done >> /out/order"]
+      volumeMounts: [{name: out, mountPath: /out}]
+    - name: proxy
+      image: localhost/busybox:test
+      restartPolicy: Always
+      command: ["sh", "-c", ${JSON.stringify(trap("proxy"))}]
+      volumeMounts: [{name: out, mountPath: /out}]
+  containers:
+    - name: app
+      image: localhost/busybox:test
+      command: ["sh", "-c", ${JSON.stringify(`until grep -q proxy-up /out/order; do sleep 0.1; done; ${trap("app")}`)}]
+      lifecycle:
+        postStart:
+          exec: {command: ["sh", "-c", "echo post-start >> /out/hooks"]}
+        preStop:
+          exec: {command: ["sh", "-c", "echo pre-stop >> /out/order"]}
+      volumeMounts: [{name: out, mountPath: /out}]
+  volumes:
+    - name: out
+      hostPath: {path: ${out}, type: Directory}
+`;
+    const file = write("hooks.yaml", pod);
+    const played = await runKplay(["play", "--wait=60s", file]);
+    expect(played.stderr).toBe("");
+    expect(played.exitCode).toBe(0);
+    // play returns after the postStart hook ran.
+    expect(readFileSync(join(out, "hooks"), "utf8")).toBe("post-start\n");
+    const down = await runKplay(["down", file]);
+    expect(down.exitCode).toBe(0);
+    const order = readFileSync(join(out, "order"), "utf8").split("\n").filter(Boolean);
+    // The app may log "up" before or after the sidecar's first line; the rest is ordered.
+    expect(order.filter((l) => l !== "app-up")).toEqual([
+      "setup-done",
+      "proxy-up",
+      "pre-stop",
+      "app-stopped",
+      "proxy-stopped",
+    ]);
+    expect(order.indexOf("app-up")).toBeGreaterThan(order.indexOf("proxy-up"));
+
+    // A Job's pod is done when its app containers are: the controller stops the sidecar.
+    const job = write(
+      "sidejob.yaml",
+      `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: wl-sidejob
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      initContainers:
+        - name: proxy
+          image: localhost/busybox:test
+          restartPolicy: Always
+          command: ["sleep", "3600"]
+      containers:
+        - name: main
+          image: localhost/busybox:test
+          command: ["sh", "-c", "echo done"]
+`,
+    );
+    const ran = await runKplay(["play", "--wait=60s", job]);
+    expect(ran.stderr).toBe("job/wl-sidejob succeeded: 1 completions\n");
+    expect(ran.exitCode).toBe(0);
+    const [jobPod] = owned(await ps(), "job/wl-sidejob");
+    expect(jobPod?.status).toBe("Completed");
+    const sidecar = await podmanJson<{ State: { Running: boolean } }[]>([
+      "inspect",
+      `${jobPod?.name}-proxy`,
+    ]);
+    expect(sidecar[0]?.State.Running).toBe(false);
+  }, 180_000);
+
+  test("an empty Secret value is an empty env value and an empty file, with no Podman secret", async () => {
+    const file = write(
+      "empty.yaml",
+      `apiVersion: v1
+kind: Secret
+metadata:
+  name: wl-empty
+stringData:
+  token: ""
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: wl-empty
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+    - name: app
+      image: localhost/busybox:test
+      command: ["sleep", "3600"]
+      env:
+        - name: TOKEN
+          valueFrom: {secretKeyRef: {name: wl-empty, key: token}}
+      volumeMounts: [{name: s, mountPath: /s}]
+  volumes:
+    - name: s
+      secret: {secretName: wl-empty}
+`,
+    );
+    const run = await runKplay(["play", file]);
+    expect(run.stderr).toBe("");
+    expect(run.exitCode).toBe(0);
+    // TOKEN is set, to nothing; the file exists, empty.
+    expect(await exec("wl-empty-app", 'env | grep "^TOKEN="; wc -c < /s/token')).toBe(
+      "TOKEN=\n0\n",
+    );
     expect((await podman(["secret", "ls", "-q"])).stdout).toBe("");
   });
 });

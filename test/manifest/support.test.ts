@@ -72,8 +72,6 @@ describe("the support table", () => {
       "Container.terminationMessagePath: ignored",
       "Container.terminationMessagePolicy: ignored",
       "EmptyDirVolumeSource.sizeLimit: ignored",
-      "Lifecycle.postStart: unsupported",
-      "Lifecycle.preStop: unsupported",
       "PodSpec.subdomain: ignored",
       "Probe.terminationGracePeriodSeconds: ignored",
     ]);
