@@ -90,7 +90,11 @@ function dataIndex(
   for (const s of podmanSecrets) {
     const id = dataKey(s.secret.namespace, s.secret.name);
     const entry = secrets.get(id) ?? { keys: new Map() };
-    entry.keys.set(s.key, { name: s.name, digest: s.digest, ...(s.empty ? { empty: s.empty } : {}) });
+    entry.keys.set(s.key, {
+      name: s.name,
+      digest: s.digest,
+      ...(s.empty ? { empty: s.empty } : {}),
+    });
     secrets.set(id, entry);
   }
   return { configMaps, secrets };
