@@ -237,9 +237,14 @@ export async function runCli(
       });
     });
 
-  cli.command("ps", "List the pods kplay created").action((o: Options) => {
-    result = runPs(io, withUrl(common(o)), now());
-  });
+  cli
+    .command(
+      "ps [what]",
+      "List the pods kplay created; `ps workloads` (or deployments, statefulsets, jobs…) lists their owners",
+    )
+    .action((what: string | undefined, o: Options) => {
+      result = runPs(io, { ...withUrl(common(o)), ...(what ? { what } : {}) }, now());
+    });
 
   cli
     .command("version", "Show kplay's version, commit and build, and Podman's")

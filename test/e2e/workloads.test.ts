@@ -196,6 +196,13 @@ describe("a bundle of workloads", () => {
     const job = owned(pods, "job/wl-migrate").map((p) => p.status);
     expect(job.sort()).toEqual(["Completed", "Completed", "Error"]);
     expect(await volumeFile("wl-shared", "done")).toBe("migrated\nmigrated\n");
+    // Grouped by workload, as kubectl get deploy,sts,jobs shows them.
+    const grouped = await runKplay(["ps", "workloads"]);
+    expect(grouped.exitCode).toBe(0);
+    expect(grouped.stdout).toMatch(/^OWNER\s+NAMESPACE\s+READY\s+COMPLETIONS\s+AGE\n/);
+    expect(grouped.stdout).toMatch(/\ndeployment\/wl-web\s+default\s+3\/3\s+-\s/);
+    expect(grouped.stdout).toMatch(/\njob\/wl-migrate\s+default\s+0\/3\s+2 completed, 1 failed\s/);
+    expect(grouped.stdout).toMatch(/\nstatefulset\/wl-db\s+default\s+2\/2\s+-\s/);
 
     // What a web pod's process sees: env from both objects, files with their modes.
     const seen = await exec(
