@@ -32,6 +32,7 @@ import {
 } from "../support/rootless.ts";
 import { coreScenario } from "./core-scenario.ts";
 import { coreManifest } from "./manifests.ts";
+import { workloadsScenario } from "./workloads-scenario.ts";
 
 let work: string;
 
@@ -97,6 +98,17 @@ function rootlessSuite(): void {
     // As root: the folders hold files the rootless containers wrote (the user's uid).
     if (work) rmSync(work, { recursive: true, force: true });
   });
+
+  test("workloads: Deployment, StatefulSet with claims, a retried Job, ConfigMap and Secret", async () => {
+    await workloadsScenario(
+      {
+        cli: rootlessPodman,
+        which: " (rootless)",
+        kplay: (args) => runKplayRootless(args, { timeoutMs: 240_000 }),
+      },
+      work,
+    );
+  }, 400_000);
 
   test("core play: init + emptyDir, hostPort on 127.0.0.1, sidecar into hostPath, ps, re-play, down", async () => {
     await coreScenario(

@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { coreScenario } from "../e2e/core-scenario.ts";
+import { workloadsScenario } from "../e2e/workloads-scenario.ts";
 import { pairManifest, writeManifest } from "../faults/helpers.ts";
 import { freePort, httpGetBody } from "../support/http.ts";
 import {
@@ -65,6 +66,13 @@ function podman5Suite(): void {
       { pod: "p5-core", dir: work, message: "hello from podman 5" },
     );
   });
+
+  test("workloads: Deployment, StatefulSet with claims, a retried Job, ConfigMap and Secret", async () => {
+    await workloadsScenario(
+      { cli: podman5, which: " (5.4)", kplay: (args) => runKplay5(args) },
+      work,
+    );
+  }, 400_000);
 
   test("one container's env changed: only that container is replaced, pod and infra kept", async () => {
     const before = await podman5Snapshot();
