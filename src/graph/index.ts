@@ -13,7 +13,13 @@ import type {
 } from "../manifest/objects.ts";
 import { claimResources, secretResources } from "./data.ts";
 import { podmanName, safeSuffix } from "./names.ts";
-import type { DataIndex, DesiredObject, DesiredState, SecretResource } from "./types.ts";
+import type {
+  DataIndex,
+  DesiredObject,
+  DesiredState,
+  PodInstance,
+  SecretResource,
+} from "./types.ts";
 import { expandWorkload } from "./workloads.ts";
 
 export type * from "./types.ts";
@@ -50,7 +56,12 @@ export function buildDesiredState(
     const name =
       o.metadata.name ??
       `${o.metadata.generateName ?? ""}${safeSuffix(5, options.nonce, o.ref.namespace, o.kind, o.metadata.generateName ?? "", i)}`;
-    desired.push({ at: o.source.position ?? 0, object: expandWorkload(o, name) });
+    const expanded = expandWorkload(o, name);
+    const generated = o.metadata.name === undefined ? o.metadata.generateName : undefined;
+    desired.push({
+      at: o.source.position ?? 0,
+      object: generated === undefined ? expanded : withGenerateName(expanded, generated),
+    });
   });
   // Input order: file, then document, then List item.
   const ordered = desired.sort((a, b) => a.at - b.at).map((d) => d.object);
@@ -98,4 +109,17 @@ function dataIndex(
     secrets.set(id, entry);
   }
   return { configMaps, secrets };
+}
+
+/** Marks every pod of an object named from `generateName`, now and later (a Job's retries). */
+function withGenerateName(o: DesiredObject, generateName: string): DesiredObject {
+  const mark = (p: PodInstance): PodInstance => ({ ...p, generateName });
+  const template = o.template;
+  return {
+    ...o,
+    pods: o.pods.map(mark),
+    ...(template
+      ? { template: (slot: number, attempt: number) => mark(template(slot, attempt)) }
+      : {}),
+  };
 }

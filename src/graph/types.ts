@@ -29,6 +29,8 @@ export interface PodInstance {
   readonly slot: number;
   /** The hash of the pod template it was made from (workloads only). */
   readonly templateHash?: string;
+  /** The `metadata.generateName` its owner was named from, if it was. */
+  readonly generateName?: string;
   /** A Job pod's attempt at its completion (0 first, then one per retry). */
   readonly attempt?: number;
   /**

@@ -18,6 +18,7 @@ import {
   LABEL_ATTEMPT,
   LABEL_CLAIM,
   LABEL_DIGEST,
+  LABEL_GENERATE_NAME,
   LABEL_GRACE,
   LABEL_MANAGED,
   LABEL_NAMESPACE,
@@ -180,6 +181,7 @@ export function planPod(
   if (instance.owner.kind !== "Pod") labels[LABEL_SLOT] = String(instance.slot);
   if (instance.templateHash !== undefined) labels[LABEL_TEMPLATE] = instance.templateHash;
   if (instance.attempt !== undefined) labels[LABEL_ATTEMPT] = String(instance.attempt);
+  if (instance.generateName !== undefined) labels[LABEL_GENERATE_NAME] = instance.generateName;
   if (grace !== undefined) labels[LABEL_GRACE] = String(grace);
   // Containers say whose they are too, so a controller reads a workload's pods, their exit
   // codes and restarts from one container listing.

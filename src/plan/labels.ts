@@ -26,6 +26,11 @@ export const LABEL_OWNER = "io.kplay.owner";
 export const LABEL_SLOT = "io.kplay.slot";
 /** The hash of the pod template a workload's pod was made from. */
 export const LABEL_TEMPLATE = "io.kplay.template-hash";
+/**
+ * On the pods of an object named by `metadata.generateName`: the prefix, so `down FILE` finds
+ * every object a play of the file generated (a fresh name each play, as `kubectl create`).
+ */
+export const LABEL_GENERATE_NAME = "io.kplay.generate-name";
 /** A Job pod's attempt at its completion. */
 export const LABEL_ATTEMPT = "io.kplay.attempt";
 /** On a Podman secret: the Secret (`namespace/name`) and key it holds, and its digest. */

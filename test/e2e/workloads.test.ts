@@ -190,4 +190,35 @@ spec:
     );
     expect((await podman(["secret", "ls", "-q"])).stdout).toBe("");
   });
+
+  test("generateName gives a fresh Job each play; down removes them all", async () => {
+    const file = write(
+      "generated.yaml",
+      `apiVersion: batch/v1
+kind: Job
+metadata:
+  generateName: wl-seed-
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: seed
+          image: localhost/busybox:test
+          command: ["echo", "seeded"]
+`,
+    );
+    for (let i = 0; i < 2; i++) {
+      const run = await runKplay(["play", "--wait=60s", file]);
+      expect(run.stderr).toMatch(/^job\/wl-seed-[a-z0-9]{5} succeeded: 1 completions\n$/);
+      expect(run.exitCode).toBe(0);
+    }
+    const owners = [...new Set((await ps()).map((p) => p.owner))];
+    expect(owners).toHaveLength(2);
+    for (const o of owners) expect(o).toMatch(/^job\/wl-seed-[a-z0-9]{5}$/);
+    const down = await runKplay(["down", file]);
+    expect(down.exitCode).toBe(0);
+    expect(down.stdout.split("\n").filter((l) => l.endsWith(" removed"))).toHaveLength(2);
+    expect(await ps()).toEqual([]);
+  });
 });

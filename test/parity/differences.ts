@@ -372,6 +372,17 @@ export const DIFFERENCES: readonly Difference[] = [
       }),
   },
   {
+    id: "native-sidecar",
+    reason:
+      "An init container with restartPolicy Always is a sidecar: a container that restarts always, beside the app containers; Podman 4.3 runs it as one more init container",
+    apply: (p) =>
+      eachContainer(p, (m, podman) => {
+        if (!m.init || m.c.restartPolicy !== "Always") return false;
+        podman.restartPolicy = "always";
+        return true;
+      }),
+  },
+  {
     id: "empty-dir-names",
     reason:
       "An emptyDir is a Podman volume named <pod>_<volume>, so two pods never share one and `down` finds it; Podman 4.3 names it after the volume alone",

@@ -9,7 +9,12 @@ import {
 import { ownedBy } from "../../apply/play.ts";
 import { removeKplaySecret } from "../../apply/secrets.ts";
 import { objectId } from "../../plan/index.ts";
-import { LABEL_MANAGED } from "../../plan/labels.ts";
+import {
+  LABEL_GENERATE_NAME,
+  LABEL_MANAGED,
+  LABEL_NAMESPACE,
+  LABEL_OWNER,
+} from "../../plan/labels.ts";
 import type { ObjectPlan } from "../../plan/types.ts";
 import { listPods } from "../../podman/objects.ts";
 import { connect } from "../connect.ts";
@@ -59,6 +64,20 @@ export async function runDown(
         ...workloads.flatMap((o) =>
           ownedBy(all, { object: objectId(o.ref) } as ObjectPlan).map((p) => p.Name),
         ),
+        // An object named from generateName has a fresh name each play: all of them go.
+        ...workloads.flatMap((o) => {
+          const prefix = o.pods[0]?.generateName ?? o.template?.(0, 0).generateName;
+          if (prefix === undefined) return [];
+          const kind = o.ref.kind.toLowerCase();
+          return all
+            .filter(
+              (p) =>
+                p.Labels?.[LABEL_GENERATE_NAME] === prefix &&
+                (p.Labels?.[LABEL_OWNER] ?? "").startsWith(`${kind}/`) &&
+                (p.Labels?.[LABEL_NAMESPACE] ?? "default") === o.ref.namespace,
+            )
+            .map((p) => p.Name);
+        }),
       ]),
     ];
     // Pods stop concurrently so a slow grace period in one does not hold up the others.
@@ -120,8 +139,14 @@ export async function runDown(
             ownedBy(all, { object: objectId(o.ref) } as ObjectPlan).some((p) => p.Name === d.name),
           ),
       );
-      for (const o of missing)
-        io.stdout(`${o.ref.kind.toLowerCase()}/${o.ref.name}: no pods found\n`);
+      for (const o of missing) {
+        // A generated name is this run's own: say what the file's object is called.
+        const prefix = o.pods[0]?.generateName ?? o.template?.(0, 0).generateName;
+        const generated = prefix !== undefined;
+        if (generated && done.some((d) => d.name.startsWith(prefix))) continue;
+        const name = generated ? `${prefix}* (generateName)` : o.ref.name;
+        io.stdout(`${o.ref.kind.toLowerCase()}/${name}: no pods found\n`);
+      }
       for (const s of secrets) io.stdout(`secret/${s} removed\n`);
       if (flags.volumes) {
         for (const r of removals) {
