@@ -17,7 +17,9 @@ import {
 } from "../../plan/labels.ts";
 import type { ObjectPlan } from "../../plan/types.ts";
 import { listPods } from "../../podman/objects.ts";
+import { describeEndpoint } from "../../transport/types.ts";
 import { connect } from "../connect.ts";
+import { type EndpointLock, lockForCommand } from "../endpoint-lock.ts";
 import { describeFailure } from "../failure.ts";
 import { type CliIo, EXIT_OK, EXIT_USAGE } from "../io.ts";
 import { loadForCommand } from "../load.ts";
@@ -51,7 +53,14 @@ export async function runDown(
   if (!loaded.ok) return EXIT_USAGE;
   const { state } = loaded;
   const { client } = await connect(flags.url, io.env, flags.debug ? io.stderr : undefined);
+  let lock: EndpointLock | undefined;
   try {
+    lock = await lockForCommand(
+      io,
+      describeEndpoint(client.transport.endpoint),
+      "down",
+      flags.quiet,
+    );
     // A workload's pods are found by their owner label (scaled-away and retried ones too); a
     // standalone Pod by its name.
     const workloads = state.objects.filter((o) => o.rollout.kind !== "pod");
@@ -165,6 +174,7 @@ export async function runDown(
     }
     return code;
   } finally {
+    lock?.release();
     await client.transport.close();
   }
 }

@@ -12,7 +12,9 @@ import { needsNodeFacts, needsPortFloor, objectId, planPod, planState } from "..
 import type { Plan, PlanOptions } from "../../plan/types.ts";
 import type { PodmanClient } from "../../podman/client.ts";
 import { readHostInfo } from "../../podman/info.ts";
+import { describeEndpoint } from "../../transport/types.ts";
 import { connect } from "../connect.ts";
+import { type EndpointLock, lockForCommand } from "../endpoint-lock.ts";
 import { describeFailure } from "../failure.ts";
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../io.ts";
 import { loadForCommand } from "../load.ts";
@@ -59,7 +61,15 @@ export async function runPlay(
     flags.debug ? io.stderr : undefined,
   );
   const progress = io.stderrIsTTY && !flags.quiet;
+  let lock: EndpointLock | undefined;
   try {
+    // One changing command at a time per Podman: a second play waits, then converges.
+    lock = await lockForCommand(
+      io,
+      describeEndpoint(client.transport.endpoint),
+      "play",
+      flags.quiet,
+    );
     // GET /info costs ~0.3 s: asked only when a pod reads host facts or a low host port.
     const pods = loaded.state.objects.flatMap((o) => o.pods.map((p) => p.doc.pod));
     const endpoint = client.transport.endpoint;
@@ -150,6 +160,7 @@ export async function runPlay(
     printPlayed(io, shown, flags, plan.objects.length);
     return code;
   } finally {
+    lock?.release();
     await client.transport.close();
   }
 }
