@@ -579,7 +579,7 @@ export const DIFFERENCES: readonly Difference[] = [
   {
     id: "not-yet-supported",
     reason:
-      "Fields kplay does not translate yet (configMap and secret volumes, lifecycle hooks, sidecar init containers, pod-level resources, ...) are refused with unsupported-field rather than silently dropped",
+      "Fields kplay does not translate yet (pod-level resources, ephemeral containers, restartPolicyRules, ...) are refused with unsupported-field rather than silently dropped",
     explains: (c) =>
       c.podmanError === undefined && /error\[unsupported-field\]/.test(c.kplayError ?? ""),
   },
