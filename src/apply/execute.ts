@@ -23,6 +23,7 @@ import {
   withImageEnv,
 } from "./images.ts";
 import { type CreatedEntry, Journal } from "./journal.ts";
+import type { SecretValues } from "./secrets.ts";
 
 export interface ExecuteOptions {
   readonly hostFs: HostFs;
@@ -45,6 +46,8 @@ export interface ExecuteOptions {
    * is inspected once; filled as the steps run.
    */
   readonly images: Map<string, ImageFacts>;
+  /** The input's Secret values, for the registry credentials of imagePullSecrets. */
+  readonly secretValues?: SecretValues;
 }
 
 /** What the steps learned as they ran: IDs and Podman's warnings. */
@@ -162,7 +165,13 @@ export async function runStep(
       return;
     }
     case "ensure-image": {
-      const facts = await ensureImage(client, step, options.onEvent ?? (() => {}), options.signal);
+      const facts = await ensureImage(
+        client,
+        step,
+        options.onEvent ?? (() => {}),
+        options.signal,
+        options.secretValues,
+      );
       options.images.set(step.image, facts);
       return;
     }

@@ -3,6 +3,7 @@ import type { EnsureImageStep } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { PodmanApiError } from "../podman/errors.ts";
 import { PlayError } from "./errors.ts";
+import type { SecretValues } from "./secrets.ts";
 
 export type ImageEvent = { type: "pulling"; image: string } | { type: "pulled"; image: string };
 
@@ -26,6 +27,7 @@ export async function ensureImage(
   step: EnsureImageStep,
   onEvent: (e: ImageEvent) => void,
   signal?: AbortSignal,
+  secrets?: SecretValues,
 ): Promise<ImageFacts> {
   const who = `container${step.containers.length > 1 ? "s" : ""} ${step.containers.join(", ")}`;
   if (step.policy !== "Always") {
@@ -41,7 +43,9 @@ export async function ensureImage(
   if (step.pull) {
     onEvent({ type: "pulling", image: step.image });
     // A pull can take minutes: the first Ctrl-C must end it (nothing is created yet).
-    const text = await client.callText(step.pull, signal ? { signal } : {});
+    const auth = secrets ? registryAuth(step, secrets) : undefined;
+    const pull = auth ? { ...step.pull, headers: { "X-Registry-Auth": auth } } : step.pull;
+    const text = await client.callText(pull, signal ? { signal } : {});
     // The pull answers 200 and reports failure inside its stream of JSON lines.
     for (const line of text.split("\n")) {
       if (!line.trim()) continue;
@@ -98,4 +102,69 @@ export function withImageEnv(
   }
   for (const [k, v] of Object.entries(planned ?? {})) env[k] = v;
   return env;
+}
+
+interface DockerAuth {
+  username?: string;
+  password?: string;
+  auth?: string;
+  identitytoken?: string;
+}
+
+/**
+ * libpod's X-Registry-Auth in its map form (server -> credentials), from the
+ * `.dockerconfigjson` (or legacy `.dockercfg`) of the step's imagePullSecrets: Podman writes
+ * them to a temporary auth file for this pull and picks the entry of the image's registry,
+ * as the kubelet does with a pod's pull secrets. Base64url with padding (Go's URLEncoding).
+ * Undefined when the Secrets hold no credentials.
+ */
+export function registryAuth(step: EnsureImageStep, secrets: SecretValues): string | undefined {
+  const out: Record<string, DockerAuth> = Object.create(null);
+  for (const id of step.pullSecrets ?? []) {
+    const data = secrets.get(id);
+    if (!data) continue;
+    const entries = dockerAuths(data);
+    for (const [server, entry] of Object.entries(entries)) {
+      if (Object.hasOwn(out, server)) continue; // the first Secret naming a server wins
+      let { username, password } = entry;
+      if (username === undefined && typeof entry.auth === "string") {
+        const plain = Buffer.from(entry.auth, "base64").toString("utf8");
+        const colon = plain.indexOf(":");
+        if (colon > 0) {
+          username = plain.slice(0, colon);
+          password = plain.slice(colon + 1);
+        }
+      }
+      out[server] = {
+        ...(username !== undefined ? { username } : {}),
+        ...(password !== undefined ? { password } : {}),
+        ...(entry.identitytoken ? { identitytoken: entry.identitytoken } : {}),
+      };
+    }
+  }
+  if (Object.keys(out).length === 0) return undefined;
+  return Buffer.from(JSON.stringify(out))
+    .toString("base64")
+    .replaceAll("+", "-")
+    .replaceAll("/", "_");
+}
+
+/** The server -> credentials map of a dockerconfigjson or dockercfg Secret's data. */
+function dockerAuths(data: Readonly<Record<string, Uint8Array>>): Record<string, DockerAuth> {
+  const parse = (bytes: Uint8Array | undefined): unknown => {
+    if (!bytes) return undefined;
+    try {
+      return JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      return undefined; // validation refused bad JSON already
+    }
+  };
+  const config = parse(data[".dockerconfigjson"]) as { auths?: unknown } | undefined;
+  const map = config?.auths ?? parse(data[".dockercfg"]);
+  if (!map || typeof map !== "object") return {};
+  const out: Record<string, DockerAuth> = Object.create(null);
+  for (const [server, entry] of Object.entries(map as Record<string, unknown>)) {
+    if (entry && typeof entry === "object") out[server] = entry as DockerAuth;
+  }
+  return out;
 }

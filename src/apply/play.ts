@@ -43,7 +43,14 @@ export async function executePlan(
 ): Promise<PlayReport> {
   // Images: all present before anything is created, each inspected once.
   const images = await mapSettled(plan.images, concurrency.pods, async (step) => {
-    await runStep(client, step, new Journal(), { id: "", containers: [], warnings: [] }, options);
+    const withCredentials = { ...options, secretValues: values };
+    await runStep(
+      client,
+      step,
+      new Journal(),
+      { id: "", containers: [], warnings: [] },
+      withCredentials,
+    );
   });
   for (const r of images) if (r.status === "rejected") throw new PlayAborted(r.reason, [], []);
 

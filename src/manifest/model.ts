@@ -239,6 +239,7 @@ export interface PodSpec {
   volumes?: Volume[];
   restartPolicy?: RestartPolicy;
   activeDeadlineSeconds?: number;
+  imagePullSecrets?: { name?: string }[];
   hostname?: string;
   subdomain?: string;
   hostNetwork?: boolean;

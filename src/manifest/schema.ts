@@ -293,6 +293,7 @@ export const PodSpecSchema = v.object({
   volumes: opt(v.array(volume)),
   restartPolicy: opt(v.picklist(["Always", "OnFailure", "Never"])),
   activeDeadlineSeconds: opt(int),
+  imagePullSecrets: opt(v.array(v.object({ name: opt(str) }))),
   hostname: opt(str),
   subdomain: opt(str),
   hostNetwork: opt(bool),

@@ -108,7 +108,11 @@ export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
   "PodSpec.overhead": I("it is set from the RuntimeClass"),
   "PodSpec.enableServiceLinks": I("kplay has no Services to link"),
   "PodSpec.os": I("the pod runs on this host's operating system"),
-  "PodSpec.imagePullSecrets": I("Podman pulls with its own registry credentials"),
+  "PodSpec.imagePullSecrets": P(
+    "the registry credentials of the named dockerconfigjson Secrets in the input go with each pull; others are not looked up",
+    "ignored",
+  ),
+  "LocalObjectReference.name": S(),
   "PodSpec.setHostnameAsFQDN": I("kplay has no cluster domain"),
   "PodSpec.activeDeadlineSeconds": P(
     "Podman kills each app container that runs longer, counted from its own start; under restartPolicy OnFailure or Always Podman then restarts it",

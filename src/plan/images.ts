@@ -32,20 +32,26 @@ export function splitReference(image: string): { name: string; tag?: string; dig
 }
 
 /** One ensure-image step per distinct image, in first-use order. */
-export function planImages(containers: readonly Container[]): EnsureImageStep[] {
-  const byImage = new Map<string, { policy: PullPolicy; containers: string[] }>();
+export function planImages(
+  containers: readonly (Container & { readonly pullSecrets?: readonly string[] })[],
+): EnsureImageStep[] {
+  const byImage = new Map<
+    string,
+    { policy: PullPolicy; containers: string[]; secrets: Set<string> }
+  >();
   for (const c of containers) {
     const policy = effectivePullPolicy(c.image, c.imagePullPolicy);
     const seen = byImage.get(c.image);
     if (seen) {
       seen.containers.push(c.name);
+      for (const s of c.pullSecrets ?? []) seen.secrets.add(s);
       // The strongest policy wins: if any container asks to pull always, pull.
       if (rank(policy) > rank(seen.policy)) seen.policy = policy;
     } else {
-      byImage.set(c.image, { policy, containers: [c.name] });
+      byImage.set(c.image, { policy, containers: [c.name], secrets: new Set(c.pullSecrets) });
     }
   }
-  return [...byImage].map(([image, { policy, containers }]) => {
+  return [...byImage].map(([image, { policy, containers, secrets }]) => {
     const ref = encodeURIComponent(image);
     const step: EnsureImageStep = {
       action: "ensure-image",
@@ -61,6 +67,7 @@ export function planImages(containers: readonly Container[]): EnsureImageStep[] 
               path: "/images/pull",
               query: { reference: image, policy: "always", quiet: "true" },
             },
+            ...(secrets.size > 0 ? { pullSecrets: [...secrets].sort() } : {}),
           }),
     };
     return step;

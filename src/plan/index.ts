@@ -81,7 +81,11 @@ export function planState(state: DesiredState, options: PlanOptions = {}): Plan 
         const name = `"${c.name}" of ${ownerLabel(o.ref)}`;
         if (seen.has(`${c.image}\u0000${name}`)) return [];
         seen.add(`${c.image}\u0000${name}`);
-        return [{ ...c, name }];
+        // The pod's imagePullSecrets that the input holds: their credentials go with a pull.
+        const pullSecrets = (spec.imagePullSecrets ?? [])
+          .flatMap((r) => (r.name ? [`${p.doc.namespace}/${r.name}`] : []))
+          .filter((id) => state.data.secrets.has(id));
+        return [{ ...c, name, ...(pullSecrets.length > 0 ? { pullSecrets } : {}) }];
       });
     }),
   );

@@ -27,6 +27,11 @@ export interface EnsureImageStep {
   readonly inspect: ApiRequest;
   /** Pulls it: always for Always, only when missing for IfNotPresent, never for Never. */
   readonly pull?: ApiRequest;
+  /**
+   * The Secrets (`namespace/name`) the pods using it name in imagePullSecrets: their
+   * registry credentials go with the pull (added by the executor, never in the plan).
+   */
+  readonly pullSecrets?: readonly string[];
 }
 
 /** Check or create a hostPath on the machine kplay runs on (Podman does not create them). */

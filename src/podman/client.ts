@@ -13,6 +13,8 @@ export interface ApiRequest {
   readonly body?: unknown;
   /** The content type of a bytes body (default `application/x-tar`). */
   readonly contentType?: string;
+  /** More request headers; added by the executor (credentials), never part of a plan. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Thin typed access to libpod over a transport: JSON in, JSON out, errors as PodmanApiError. */
@@ -90,6 +92,7 @@ export class PodmanClient {
       ...(req.query ? { query: req.query } : {}),
       ...(req.body !== undefined ? { body: req.body } : {}),
       ...(req.contentType !== undefined ? { contentType: req.contentType } : {}),
+      ...(req.headers !== undefined ? { headers: req.headers } : {}),
       ...(signal ? { signal } : {}),
     });
   }

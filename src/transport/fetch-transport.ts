@@ -32,6 +32,8 @@ export function createFetchTransport(
         init.body = JSON.stringify(req.body);
         init.headers = { "content-type": "application/json" };
       }
+      if (req.headers)
+        init.headers = { ...(init.headers as Record<string, string>), ...req.headers };
       if (req.signal) init.signal = req.signal;
       let res: Response;
       try {

@@ -17,6 +17,8 @@ export interface HttpRequest {
   readonly body?: unknown;
   /** The content type of a bytes body (default `application/x-tar`). */
   readonly contentType?: string;
+  /** More request headers (registry credentials); never traced. */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
 }
 

@@ -24,6 +24,8 @@ export interface SeenRequest {
   /** The path without its query and without the `/v4.0.0/libpod` style prefix: `/pods/create`. */
   readonly path: string;
   readonly query: string;
+  /** The request's headers, lower-cased names (Node's view). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The status sent back; 0 when the connection was dropped. */
   status: number;
 }
@@ -95,7 +97,13 @@ export async function startFaultProxy(target: string = testSocketPath()): Promis
   const server: Server = createServer((req, res) => {
     const [rawPath = "", query = ""] = (req.url ?? "").split("?", 2);
     const method = req.method ?? "GET";
-    const seen: SeenRequest = { method, path: rawPath.replace(PREFIX, ""), query, status: 0 };
+    const seen: SeenRequest = {
+      method,
+      path: rawPath.replace(PREFIX, ""),
+      query,
+      headers: { ...req.headers },
+      status: 0,
+    };
     requests.push(seen);
     let action: FaultAction | undefined;
     for (const active of rules) {
