@@ -73,7 +73,7 @@ export function buildDesiredState(
     objects: ordered,
     // An empty value becomes no Podman secret (see SecretResource.empty).
     secrets: podmanSecrets.filter((s) => !s.empty),
-    claims: claimResources(claims, allPods),
+    claims: claimResources([...claims, ...ordered.flatMap((o) => o.claims ?? [])], allPods),
     data: dataIndex(objects, podmanSecrets),
   };
 }

@@ -4,7 +4,13 @@
  * function (index.ts) from validated objects; planned (plan/) and carried out (apply/).
  */
 import type { PodDocument } from "../manifest/model.ts";
-import type { ClaimSpec, ConfigMapObject, ObjectRef, ObjectSource } from "../manifest/objects.ts";
+import type {
+  ClaimObject,
+  ClaimSpec,
+  ConfigMapObject,
+  ObjectRef,
+  ObjectSource,
+} from "../manifest/objects.ts";
 
 /**
  * How long a resource lives: `owned` goes with its owner (a pod's emptyDir), `shared` goes
@@ -96,6 +102,11 @@ export interface DesiredObject {
   readonly rollout: Rollout;
   /** Every pod the object wants now (for a Job: its first wave). */
   readonly pods: readonly PodInstance[];
+  /**
+   * The claims a StatefulSet's volumeClaimTemplates make, one per ordinal and template, as
+   * the StatefulSet controller makes the PVCs (their spec, annotations and labels).
+   */
+  readonly claims?: readonly ClaimObject[];
   /** The pod template, for controllers that make more pods later (Jobs, CronJobs). */
   readonly template?: (slot: number, attempt: number) => PodInstance;
 }

@@ -7,6 +7,7 @@
  */
 import type { Pod, PodSpec } from "../manifest/model.ts";
 import type {
+  ClaimObject,
   CronJobSpec,
   DaemonSetSpec,
   DeploymentSpec,
@@ -144,6 +145,20 @@ function expandStatefulSet(
       podSpec,
     );
   });
+  // The PVCs the controller makes: the template's metadata and spec, the selector's labels.
+  const selected = spec.selector?.matchLabels ?? {};
+  const claimObjects: ClaimObject[] = range(spec.replicas ?? 1).flatMap((i) =>
+    claims.map((c) => {
+      const name = `${c.metadata.name}-${ref.name}-${start + i}`;
+      return {
+        kind: "PersistentVolumeClaim" as const,
+        ref: { kind: "PersistentVolumeClaim", namespace: ref.namespace, name },
+        metadata: { ...c.metadata, name, labels: { ...(c.metadata.labels ?? {}), ...selected } },
+        spec: c.spec ?? {},
+        source: w.source,
+      };
+    }),
+  );
   const ru = spec.updateStrategy?.rollingUpdate;
   const rollout: Rollout = {
     kind: "ordered",
@@ -152,7 +167,13 @@ function expandStatefulSet(
     partition: ru?.partition ?? 0,
     minReadySeconds: spec.minReadySeconds ?? 0,
   };
-  return { ref, source: w.source, rollout, pods };
+  return {
+    ref,
+    source: w.source,
+    rollout,
+    pods,
+    ...(claimObjects.length > 0 ? { claims: claimObjects } : {}),
+  };
 }
 
 function expandJob(

@@ -17,6 +17,8 @@ import {
   hashJson,
   LABEL_ATTEMPT,
   LABEL_CLAIM,
+  LABEL_CLAIM_ACCESS,
+  LABEL_CLAIM_SIZE,
   LABEL_DIGEST,
   LABEL_GENERATE_NAME,
   LABEL_GRACE,
@@ -297,6 +299,9 @@ function planClaim(c: ClaimResource): EnsureVolumeStep {
     if (v !== undefined) options[option] = v;
   }
   const driver = own(a, "volume.podman.io/driver");
+  const requests = c.spec?.resources?.requests;
+  const size = requests ? own(requests, "storage") : undefined;
+  const modes = c.spec?.accessModes ?? [];
   return {
     action: "ensure-volume",
     claim: `${c.claim.namespace}/${c.claim.name}`,
@@ -313,6 +318,8 @@ function planClaim(c: ClaimResource): EnsureVolumeStep {
           [LABEL_MANAGED]: "true",
           [LABEL_CLAIM]: c.name,
           [LABEL_NAMESPACE]: c.claim.namespace,
+          ...(size !== undefined ? { [LABEL_CLAIM_SIZE]: String(size) } : {}),
+          ...(modes.length > 0 ? { [LABEL_CLAIM_ACCESS]: modes.join(",") } : {}),
         },
         ...(Object.keys(options).length > 0 ? { Options: options } : {}),
       },

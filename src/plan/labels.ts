@@ -12,6 +12,9 @@ export const LABEL_INIT = "io.kplay.init";
  * volume outlives the pods that mount it; only `down --volumes` removes it.
  */
 export const LABEL_CLAIM = "io.kplay.claim";
+/** A claim's requested size and access modes, recorded on its volume (Podman enforces neither). */
+export const LABEL_CLAIM_SIZE = "io.kplay.claim-size";
+export const LABEL_CLAIM_ACCESS = "io.kplay.claim-access-modes";
 /** "true" on sidecars (init containers with restartPolicy Always), which stop last. */
 export const LABEL_SIDECAR = "io.kplay.sidecar";
 /** A container's preStop hook (JSON of a HookHandler), run by whatever stops it. */

@@ -9,6 +9,7 @@ import { secretValues } from "../../apply/secrets.ts";
 import { waitForPod } from "../../apply/wait.ts";
 import type { DesiredState } from "../../graph/types.ts";
 import { needsNodeFacts, needsPortFloor, objectId, planPod, planState } from "../../plan/index.ts";
+import { LABEL_CLAIM_ACCESS, LABEL_CLAIM_SIZE } from "../../plan/labels.ts";
 import type { Plan, PlanOptions } from "../../plan/types.ts";
 import type { PodmanClient } from "../../podman/client.ts";
 import { readHostInfo } from "../../podman/info.ts";
@@ -157,6 +158,10 @@ export async function runPlay(
     }
     for (const o of report.objects)
       for (const p of o.pods) for (const w of p.warnings) io.stderr(`kplay: warning: ${w}\n`);
+    if (!flags.quiet && sizedClaimsCreated(plan, report))
+      io.stderr(
+        "kplay: note: claims' sizes and access modes are recorded on their volumes, not enforced: a Podman volume has neither\n",
+      );
     printPlayed(io, shown, flags, plan.objects.length);
     return code;
   } finally {
@@ -286,4 +291,16 @@ function objectRows(rows: string[][], o: ObjectResult): void {
     ]);
   }
   for (const r of o.removed) rows.push(["  pod", r, "", "removed"]);
+}
+
+/** Whether this play created a claim volume whose claim asked for a size or access modes. */
+function sizedClaimsCreated(plan: Plan, report: PlayReport): boolean {
+  const created = new Set(report.claims.filter((c) => c.action === "created").map((c) => c.name));
+  return plan.claims.some((step) => {
+    const labels = (step.request.body as { Label?: Record<string, string> }).Label ?? {};
+    return (
+      created.has(step.name) &&
+      (Object.hasOwn(labels, LABEL_CLAIM_SIZE) || Object.hasOwn(labels, LABEL_CLAIM_ACCESS))
+    );
+  });
 }
