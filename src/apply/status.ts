@@ -74,7 +74,9 @@ export async function listKplayPods(client: PodmanClient): Promise<PodStatus[]> 
       }
       // Sidecars stop after the app containers, and do not make a pod's outcome.
       const main = apps.filter((c) => c.Labels?.[LABEL_SIDECAR] !== "true");
-      const ended = main.length > 0 && main.every((c) => c.State === "exited");
+      // "stopped" until Podman's cleanup has run (slow on a busy rootless host), then "exited".
+      const ended =
+        main.length > 0 && main.every((c) => c.State === "exited" || c.State === "stopped");
       const status = ended
         ? main.every((c) => (c.ExitCode ?? 0) === 0)
           ? "Completed"

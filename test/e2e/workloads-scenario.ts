@@ -143,6 +143,17 @@ export function owned(pods: readonly PsPod[], owner: string): PsPod[] {
 
 /** Runs the whole scenario on `t`; `dir` holds the manifests. */
 export async function workloadsScenario(t: PodmanTarget, dir: string): Promise<void> {
+  const file = join(dir, "workloads.yaml");
+  try {
+    await scenario(t, file);
+  } catch (e) {
+    // A failure must not leave its pods to the scenarios that share this Podman.
+    await t.kplay(["down", "--volumes", file]).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function scenario(t: PodmanTarget, file: string): Promise<void> {
   const json = <T>(args: readonly string[]) => cliJson<T>(t.cli, t.which, args);
   const ps = async (): Promise<PsPod[]> => {
     const run = await t.kplay(["ps", "-o", "json"]);
@@ -158,7 +169,6 @@ export async function workloadsScenario(t: PodmanTarget, dir: string): Promise<v
   const secrets = async () =>
     (await t.cli(["secret", "ls", "--format", "{{.Name}}"])).stdout.split("\n").filter(Boolean);
   const before = await storeSnapshot(t.cli, t.which);
-  const file = join(dir, "workloads.yaml");
   writeFileSync(file, bundle());
 
   const played = await t.kplay(["play", "--wait=180s", file]);
