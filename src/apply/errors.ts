@@ -5,7 +5,7 @@ export class PlayError extends Error {
 
 /** One object a rollback could not remove. */
 export interface Leftover {
-  readonly kind: "pod" | "container" | "volume" | "host-path" | "secret";
+  readonly kind: "pod" | "container" | "volume" | "host-path" | "secret" | "network";
   readonly name: string;
   readonly error: string;
 }

@@ -157,6 +157,11 @@ export async function runStep(
     case "check-host-ports": {
       const floor = options.unprivilegedPortStart;
       const low = floor === undefined ? undefined : step.ports.find((p) => p.hostPort < floor);
+      if (low?.service !== undefined && floor !== undefined) {
+        throw new PlayError(
+          `Service "${low.service}" publishes port ${low.hostPort} on the host, below ${floor}, which rootless Podman cannot bind; use a port (LoadBalancer) or nodePort of ${floor} or more, or lower net.ipv4.ip_unprivileged_port_start (sudo sysctl net.ipv4.ip_unprivileged_port_start=${low.hostPort})`,
+        );
+      }
       if (low && floor !== undefined) {
         throw new PlayError(
           `hostPort ${low.hostPort} of container "${low.container}" is below ${floor}, which rootless Podman cannot bind; use a hostPort of ${floor} or more (or lower net.ipv4.ip_unprivileged_port_start)`,
@@ -396,7 +401,7 @@ function base64Bytes(text: string): Uint8Array {
  * after the request was sent), Podman may have created it anyway: it is journaled as
  * uncertain, and the rollback removes it only if it exists.
  */
-async function recordCreate<T>(
+export async function recordCreate<T>(
   journal: Journal,
   entry: CreatedEntry,
   send: () => Promise<T>,

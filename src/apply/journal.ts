@@ -1,5 +1,11 @@
 import type { PodmanClient } from "../podman/client.ts";
-import { removeContainer, removePod, removeSharedVolume, removeVolume } from "../podman/objects.ts";
+import {
+  removeContainer,
+  removePod,
+  removeSharedNetwork,
+  removeSharedVolume,
+  removeVolume,
+} from "../podman/objects.ts";
 import type { Leftover } from "./errors.ts";
 import type { HostFs, HostPathCreated } from "./hostpath.ts";
 import { removeSecret } from "./secrets.ts";
@@ -8,7 +14,7 @@ import { removeSecret } from "./secrets.ts";
  * A `claim` is a volume behind a PersistentVolumeClaim, which other pods may share; a
  * `secret` is a Podman secret holding one key of a Secret.
  */
-type CreatedKind = "pod" | "container" | "volume" | "claim" | "secret";
+type CreatedKind = "pod" | "container" | "volume" | "claim" | "secret" | "network";
 
 /** An object created through Podman; `uncertain` when its create got no answer. */
 export type CreatedEntry = {
@@ -29,6 +35,7 @@ const COLLECTION = {
   volume: "volumes",
   claim: "volumes",
   secret: "secrets",
+  network: "networks",
 } as const;
 
 /**
@@ -72,6 +79,9 @@ export class Journal {
           if ((await removeSharedVolume(client, entry.name)) === "in-use") continue;
         } else if (entry.kind === "secret") {
           await removeSecret(client, entry.name);
+        } else if (entry.kind === "network") {
+          // Never forced: pods played alongside may use it meanwhile.
+          if ((await removeSharedNetwork(client, entry.name)) === "in-use") continue;
         } else {
           hostFs.undo(entry.created);
         }

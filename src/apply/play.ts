@@ -9,10 +9,12 @@ import { LABEL_MANAGED, LABEL_NAMESPACE, LABEL_OWNER } from "../plan/labels.ts";
 import type { ObjectPlan, Plan } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { listPods, type PodListEntry } from "../podman/objects.ts";
+import { ensureProxyImage } from "../proxy/image.ts";
 import { mapSettled } from "./concurrency.ts";
 import { PlayAborted } from "./errors.ts";
 import { type ExecuteOptions, runStep } from "./execute.ts";
 import { Journal } from "./journal.ts";
+import { ensureNetwork } from "./networks.ts";
 import { type ObjectResult, rollOut } from "./rollout.ts";
 import { ensureSecret, type SecretAction, type SecretValues } from "./secrets.ts";
 
@@ -23,6 +25,7 @@ export interface PlayReport {
   readonly failures: readonly { readonly object: string; readonly error: unknown }[];
   readonly secrets: readonly { readonly name: string; readonly action: SecretAction }[];
   readonly claims: readonly { readonly name: string; readonly action: "created" | "exists" }[];
+  readonly networks: readonly { readonly name: string; readonly action: "created" | "exists" }[];
   /** What was removed again because nothing that succeeded used it. */
   readonly rolledBack: readonly string[];
 }
@@ -53,11 +56,21 @@ export async function executePlan(
     );
   });
   for (const r of images) if (r.status === "rejected") throw new PlayAborted(r.reason, [], []);
+  if (plan.proxyImage) {
+    try {
+      await ensureProxyImage(client, plan.proxyImage.image, options.signal);
+    } catch (e) {
+      throw new PlayAborted(e, [], []);
+    }
+  }
 
   const shared = new Journal();
   const secrets: { name: string; action: SecretAction }[] = [];
   const claims: { name: string; action: "created" | "exists" }[] = [];
+  const networks: { name: string; action: "created" | "exists" }[] = [];
   try {
+    for (const step of plan.networks ?? [])
+      networks.push({ name: step.name, action: await ensureNetwork(client, step, shared) });
     for (const step of plan.secrets) {
       secrets.push({
         name: step.name,
@@ -101,13 +114,16 @@ export async function executePlan(
       if (e.kind !== "host-path" && failed.has(e.name) && !used.has(e.name)) undo.record(e);
     rolledBack = (await undo.rollback(client, options.hostFs)).removed;
   }
-  return { objects, failures, secrets, claims, rolledBack };
+  return { objects, failures, secrets, claims, networks, rolledBack };
 }
 
 /** The Podman secrets and volumes an object's pods use, by name. */
 function usedNames(o: ObjectPlan): string[] {
   return o.pods.flatMap((p) =>
     p.steps.flatMap((s) => {
+      // A pod of a namespace with Services is on its network.
+      if (s.action === "create-pod")
+        return Object.keys((s.request.body as { Networks?: object }).Networks ?? {});
       if (s.action !== "create-container") return [];
       const body = s.request.body as {
         secret_env?: Record<string, string>;

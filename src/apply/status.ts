@@ -3,6 +3,7 @@ import {
   LABEL_MANAGED,
   LABEL_NAMESPACE,
   LABEL_OWNER,
+  LABEL_PROXY,
   LABEL_READINESS,
   LABEL_SIDECAR,
 } from "../plan/labels.ts";
@@ -49,7 +50,10 @@ export async function listKplayPods(client: PodmanClient): Promise<PodStatus[]> 
         listPodContainers(client, p.Id),
       ]);
       const apps = containers.filter(
-        (c) => c.Id !== p.InfraId && c.Labels?.[LABEL_INIT] !== "true",
+        (c) =>
+          c.Id !== p.InfraId &&
+          c.Labels?.[LABEL_INIT] !== "true" &&
+          c.Labels?.[LABEL_PROXY] !== "true",
       );
       const restarts = await Promise.all(
         apps.map(async (c) => {

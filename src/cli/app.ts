@@ -1,4 +1,5 @@
 import { cac } from "cac";
+import { isIp } from "../manifest/ip.ts";
 import { checkDns1123Label } from "../manifest/names.ts";
 import { own } from "../manifest/own.ts";
 import { runDown } from "./commands/down.ts";
@@ -81,6 +82,15 @@ function namespaceOf(o: Options): { namespace?: string } {
   return { namespace: ns };
 }
 
+/** `--address`: where NodePort and LoadBalancer Services are published on the host. */
+function addressOf(o: Options): { serviceAddress?: string } {
+  const address = str(o.address);
+  if (address === undefined) return {};
+  if (!isIp(address))
+    throw new UsageError(`--address "${address}" is not an IP address (e.g. 127.0.0.1 or 0.0.0.0)`);
+  return { serviceAddress: address };
+}
+
 /** The file arguments as the user wrote them (`-` for stdin). */
 function files(list: readonly string[]): string[] {
   return list.map((f) => (f === STDIN_ARG ? "-" : f));
@@ -129,6 +139,10 @@ export async function runCli(
       "Image for the infra (pause) container (default: Podman's own)",
     )
     .option(
+      "--address <ip>",
+      "Host address for NodePort and LoadBalancer Services (default 127.0.0.1)",
+    )
+    .option(
       "--wait [duration]",
       "Wait until every container runs and is ready (default 2m; e.g. 90s)",
     )
@@ -157,6 +171,7 @@ export async function runCli(
         recursive: bool(o.recursive, false),
         ...namespaceOf(o),
         ...(infra ? { infraImage: infra } : {}),
+        ...addressOf(o),
         ...(wait === undefined ? {} : { waitMs: wait }),
       });
     });
@@ -184,6 +199,10 @@ export async function runCli(
     )
     .option("--start [bool]", "Include the start step", { default: true })
     .option("--infra-image <image>", "Image for the infra (pause) container")
+    .option(
+      "--address <ip>",
+      "Host address for NodePort and LoadBalancer Services (default 127.0.0.1)",
+    )
     .option("--strict", "Treat warnings as errors")
     .option("-R, --recursive", RECURSIVE)
     .option("-n, --namespace <namespace>", NAMESPACE)
@@ -195,6 +214,7 @@ export async function runCli(
         ...namespaceOf(o),
         start: bool(o.start, true),
         ...(infra ? { infraImage: infra } : {}),
+        ...addressOf(o),
       });
     });
 

@@ -35,6 +35,8 @@ const EMPTY: DesiredState = {
   objects: [],
   secrets: [],
   claims: [],
+  networks: [],
+  services: [],
   data: { configMaps: new Map(), secrets: new Map() },
 };
 

@@ -47,6 +47,10 @@ export const DIAGNOSTIC_CODES = {
   "bad-path": "a hostPath has a '..' element",
   "duplicate-mount-path": "a container mounts two volumes at one path",
   "port-range": "a port is outside 1-65535",
+  "bad-service":
+    "a Service setting the API server refuses (ports, names, node ports, headless rules)",
+  "unsupported-service":
+    "a valid Service kplay cannot make work on Podman (ExternalName, no selector, SCTP)",
   "host-network-port": "a hostNetwork pod's hostPort differs from its containerPort",
   "duplicate-host-port": "two ports publish the same host port, protocol and address",
   "duplicate-pod": "two documents define pods with the same name",

@@ -9,10 +9,12 @@ import type {
   ConfigMapObject,
   KubeObject,
   SecretObject,
+  ServiceObject,
   WorkloadObject,
 } from "../manifest/objects.ts";
 import { claimResources, secretResources } from "./data.ts";
 import { podmanName, safeSuffix } from "./names.ts";
+import { applyServices } from "./services.ts";
 import type {
   DataIndex,
   DesiredObject,
@@ -64,7 +66,10 @@ export function buildDesiredState(
     });
   });
   // Input order: file, then document, then List item.
-  const ordered = desired.sort((a, b) => a.at - b.at).map((d) => d.object);
+  const sorted = desired.sort((a, b) => a.at - b.at).map((d) => d.object);
+  const services = objects.filter((o): o is ServiceObject => o.kind === "Service");
+  const networked = applyServices(sorted, services);
+  const ordered = networked.objects;
   const secrets = objects.filter((o): o is SecretObject => o.kind === "Secret");
   const claims = objects.filter((o) => o.kind === "PersistentVolumeClaim");
   const allPods = ordered.flatMap((o) => o.pods);
@@ -74,12 +79,19 @@ export function buildDesiredState(
     // An empty value becomes no Podman secret (see SecretResource.empty).
     secrets: podmanSecrets.filter((s) => !s.empty),
     claims: claimResources([...claims, ...ordered.flatMap((o) => o.claims ?? [])], allPods),
+    networks: networked.networks,
+    services: networked.services,
     data: dataIndex(objects, podmanSecrets),
   };
 }
 
 function isWorkload(o: KubeObject): o is WorkloadObject {
-  return o.kind !== "ConfigMap" && o.kind !== "Secret" && o.kind !== "PersistentVolumeClaim";
+  return (
+    o.kind !== "ConfigMap" &&
+    o.kind !== "Secret" &&
+    o.kind !== "PersistentVolumeClaim" &&
+    o.kind !== "Service"
+  );
 }
 
 /** `namespace/name`, the key of the data index. */

@@ -44,6 +44,58 @@ export interface PodInstance {
    * restartPolicy OnFailure); unset: as the restart policy says, without end.
    */
   readonly restartTries?: number;
+  /** Its namespace's network, when the namespace has Services (services.ts). */
+  readonly network?: PodNetwork;
+}
+
+/** A Service port mapped inside a pod: `port` is relayed to the pod's own `target`. */
+export interface PortMap {
+  readonly port: number;
+  readonly target: number;
+}
+
+/** A NodePort or LoadBalancer port a pod publishes on the host for its Service. */
+export interface PublishedPort {
+  readonly service: string;
+  readonly hostPort: number;
+  readonly containerPort: number;
+  readonly protocol: "tcp" | "udp";
+}
+
+/** What Services make of one pod. */
+export interface PodNetwork {
+  /** The Podman network of its namespace. */
+  readonly network: string;
+  /** The names it answers to: its Services', and its own under its subdomain. */
+  readonly aliases: readonly string[];
+  /** Service ports kplay's proxy maps to another port of the pod. */
+  readonly proxies: readonly PortMap[];
+  readonly publish: readonly PublishedPort[];
+  /** The Services' env vars (enableServiceLinks), before the container's own env. */
+  readonly env: readonly { readonly name: string; readonly value: string }[];
+}
+
+/** A namespace's Podman network: there while a pod of kplay uses it. */
+export interface NetworkResource {
+  readonly name: string;
+  readonly namespace: string;
+  readonly lifetime: "shared";
+}
+
+/** A Service as played: what it selects and what it publishes on the host. */
+export interface ServiceResource {
+  readonly ref: ObjectRef;
+  readonly type: string;
+  readonly headless: boolean;
+  /** The Podman pods it selects. */
+  readonly pods: readonly string[];
+  readonly published: readonly {
+    readonly hostPort: number;
+    readonly port: number;
+    readonly protocol: "tcp" | "udp";
+    /** The pod that publishes it; none when no pod is selected. */
+    readonly pod?: string;
+  }[];
 }
 
 /** How an object's pods are brought to the declared state when some already exist. */
@@ -161,5 +213,7 @@ export interface DesiredState {
   readonly objects: readonly DesiredObject[];
   readonly secrets: readonly SecretResource[];
   readonly claims: readonly ClaimResource[];
+  readonly networks: readonly NetworkResource[];
+  readonly services: readonly ServiceResource[];
   readonly data: DataIndex;
 }

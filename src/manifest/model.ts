@@ -242,6 +242,8 @@ export interface PodSpec {
   imagePullSecrets?: { name?: string }[];
   hostname?: string;
   subdomain?: string;
+  /** Services' env vars (`WEB_SERVICE_HOST`, …) in every container; default true. */
+  enableServiceLinks?: boolean;
   hostNetwork?: boolean;
   hostPID?: boolean;
   hostIPC?: boolean;

@@ -12,6 +12,7 @@ import { classifyKind, KNOWN_KINDS, type WorkloadKind } from "./kinds.ts";
 import type { FieldPath, Pod } from "./model.ts";
 import type { ObjectMeta, WorkloadSpecs } from "./objects.ts";
 import { checkPod } from "./pod.ts";
+import { type CheckedService, checkService } from "./service.ts";
 import { suggest } from "./suggest.ts";
 import { checkWorkload } from "./workload.ts";
 
@@ -24,7 +25,8 @@ export type Found =
       readonly spec: WorkloadSpecs[WorkloadKind];
       readonly prefix: FieldPath;
     }
-  | (CheckedData & { readonly prefix: FieldPath });
+  | (CheckedData & { readonly prefix: FieldPath })
+  | (CheckedService & { readonly prefix: FieldPath });
 
 /** Checks one object (a whole document, or a List item) and returns what it holds. */
 export function checkObject(ctx: ObjectContext, value: unknown, depth = 0): Found[] {
@@ -87,16 +89,10 @@ export function checkObject(ctx: ObjectContext, value: unknown, depth = 0): Foun
     }
     case "list":
       return checkList(ctx, object, depth);
-    case "service":
-      checkFields(ctx, object, new Set(), verdict.type);
-      report(
-        ctx,
-        "ignored-kind",
-        "warning",
-        ["kind"],
-        `kind ${quote(kind)} is ignored: kplay publishes ports through each container's hostPort`,
-      );
-      return [];
+    case "service": {
+      const typed = checkService(ctx, verdict.type, object);
+      return typed === undefined ? [] : [{ ...typed, prefix: ctx.prefix }];
+    }
     case "cluster-only":
       checkFields(ctx, object, new Set(), verdict.type);
       report(

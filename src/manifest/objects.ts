@@ -188,8 +188,45 @@ export interface ClaimObject {
   readonly source: ObjectSource;
 }
 
+export interface ServicePort {
+  name?: string;
+  protocol?: "TCP" | "UDP" | "SCTP";
+  appProtocol?: string;
+  port: number;
+  /** A number, or the name of a container port of the selected pods; unset: `port`. */
+  targetPort?: number | string;
+  nodePort?: number;
+}
+
+export interface ServiceSpec {
+  type?: "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName";
+  selector?: Record<string, string>;
+  ports?: ServicePort[];
+  clusterIP?: string;
+  clusterIPs?: string[];
+  externalName?: string;
+  sessionAffinity?: string;
+  externalTrafficPolicy?: string;
+  internalTrafficPolicy?: string;
+  publishNotReadyAddresses?: boolean;
+}
+
+/** A validated Service: the pods it selects get its names and ports (graph/services.ts). */
+export interface ServiceObject {
+  readonly kind: "Service";
+  readonly ref: ObjectRef;
+  readonly metadata: ObjectMeta;
+  readonly spec: ServiceSpec;
+  readonly source: ObjectSource;
+}
+
 /** Every non-Pod object kplay acts on. */
-export type KubeObject = WorkloadObject | ConfigMapObject | SecretObject | ClaimObject;
+export type KubeObject =
+  | WorkloadObject
+  | ConfigMapObject
+  | SecretObject
+  | ClaimObject
+  | ServiceObject;
 
 /** Compile-time check that every data kind has a typed object. */
 export type DataObject = Extract<KubeObject, { kind: DataKind }>;

@@ -63,7 +63,12 @@ export function checkReferences(
   const specs: PodSpecAt[] = [
     ...pods.map((p) => ({ spec: p.pod.spec, namespace: p.namespace, source: p, at: ["spec"] })),
     ...objects.flatMap((o) => {
-      if (o.kind === "ConfigMap" || o.kind === "Secret" || o.kind === "PersistentVolumeClaim")
+      if (
+        o.kind === "ConfigMap" ||
+        o.kind === "Secret" ||
+        o.kind === "PersistentVolumeClaim" ||
+        o.kind === "Service"
+      )
         return [];
       const at = [...templatePath(o.kind), "spec"];
       let spec: unknown = o;

@@ -296,6 +296,7 @@ export const PodSpecSchema = v.object({
   imagePullSecrets: opt(v.array(v.object({ name: opt(str) }))),
   hostname: opt(str),
   subdomain: opt(str),
+  enableServiceLinks: opt(bool),
   hostNetwork: opt(bool),
   hostPID: opt(bool),
   hostIPC: opt(bool),

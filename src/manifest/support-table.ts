@@ -78,14 +78,17 @@ export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
   "PodSpec.volumes": S("supported", "high"),
   "PodSpec.restartPolicy": S(),
   "PodSpec.hostname": S(),
-  "PodSpec.subdomain": I("there is no cluster DNS to register it in"),
+  "PodSpec.subdomain": S(),
   "PodSpec.hostNetwork": S(),
   "PodSpec.hostPID": S("ignored", "high"),
   "PodSpec.hostIPC": S("ignored", "high"),
   "PodSpec.hostUsers": S(),
   "PodSpec.shareProcessNamespace": S(),
   "PodSpec.hostAliases": S(),
-  "PodSpec.dnsPolicy": P("there is no cluster DNS: ClusterFirst acts as Default", "ignored"),
+  "PodSpec.dnsPolicy": P(
+    "ClusterFirst is Podman's DNS: on the network of a namespace with Services, their names resolve; elsewhere it acts as Default",
+    "ignored",
+  ),
   "PodSpec.dnsConfig": S(),
   "PodSpec.securityContext": S(),
   "PodSpec.terminationGracePeriodSeconds": S("ignored", "high"),
@@ -106,7 +109,7 @@ export const SUPPORT: Readonly<Record<string, SupportEntry>> = {
   "PodSpec.automountServiceAccountToken": I(ACCOUNTS),
   "PodSpec.runtimeClassName": I("kplay uses Podman's configured runtime"),
   "PodSpec.overhead": I("it is set from the RuntimeClass"),
-  "PodSpec.enableServiceLinks": I("kplay has no Services to link"),
+  "PodSpec.enableServiceLinks": S(),
   "PodSpec.os": I("the pod runs on this host's operating system"),
   "PodSpec.imagePullSecrets": P(
     "the registry credentials of the named dockerconfigjson Secrets in the input go with each pull; others are not looked up",
@@ -558,7 +561,8 @@ export const KIND_SUPPORT: readonly {
   },
   {
     kind: "Service",
-    kplay: "ignored with a warning (networking is the next step)",
+    kplay:
+      "a network per namespace; the selected pods answer to the Service's names; port → targetPort mapped; NodePort and LoadBalancer published on 127.0.0.1; env vars (see docs/networking.md)",
     podman: "ignored",
   },
   {

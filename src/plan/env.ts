@@ -38,6 +38,8 @@ export interface PlannedEnv {
 export interface EnvData {
   readonly data: DataIndex;
   readonly namespace: string;
+  /** The namespace's Services' env vars (graph/services.ts), set before everything else. */
+  readonly serviceEnv?: readonly { readonly name: string; readonly value: string }[];
 }
 
 /**
@@ -64,6 +66,8 @@ export function planEnv(pod: Pod, c: Container, node: NodeFacts, from: EnvData):
   };
   const configMap = (name: string) => from.data.configMaps.get(dataKey(from.namespace, name));
   const secret = (name: string) => from.data.secrets.get(dataKey(from.namespace, name));
+  // The kubelet sets Services' variables first: envFrom and env may replace them.
+  for (const e of from.serviceEnv ?? []) set(e.name, e.value);
   for (const source of c.envFrom ?? []) {
     const prefix = source.prefix ?? "";
     if (source.configMapRef) {

@@ -4,11 +4,13 @@ import type {
   ClaimResource,
   DataIndex,
   DesiredState,
+  NetworkResource,
   PodInstance,
   SecretResource,
 } from "../graph/types.ts";
 import type { Container, Pod } from "../manifest/model.ts";
 import { own } from "../manifest/own.ts";
+import { PROXY_IMAGE } from "../proxy/image.ts";
 import { checkPod } from "./checks.ts";
 import { type PlannedContainer, planContainer, terminationGrace } from "./container.ts";
 import { DEFAULT_NODE } from "./downward.ts";
@@ -35,9 +37,11 @@ import {
 } from "./labels.ts";
 import { podCreateBody } from "./pod.ts";
 import type { Projection } from "./projections.ts";
+import { PROXY_CONTAINER, proxyContainer } from "./proxy.ts";
 import { DEFAULT_SECCOMP_ROOT } from "./security.ts";
 import type {
   CreateContainerStep,
+  EnsureNetworkStep,
   EnsureSecretStep,
   EnsureVolumeStep,
   Plan,
@@ -91,10 +95,21 @@ export function planState(state: DesiredState, options: PlanOptions = {}): Plan 
       });
     }),
   );
+  const proxied = objects.some((o) =>
+    o.pods.some((p) =>
+      p.steps.some(
+        (s) => s.action === "create-container" && s.name.endsWith(`-${PROXY_CONTAINER}`),
+      ),
+    ),
+  );
   return {
     kind: "kplay.plan",
     version: 2,
     images: planImages(containers),
+    ...(proxied
+      ? { proxyImage: { action: "ensure-proxy-image" as const, image: PROXY_IMAGE } }
+      : {}),
+    ...(state.networks.length > 0 ? { networks: state.networks.map(planNetwork) } : {}),
     secrets: state.secrets.map(planSecret),
     claims: state.claims.map(planClaim),
     objects,
@@ -132,7 +147,11 @@ export function planPod(
   const context = {
     pod,
     podName: name,
-    envData: { data: ctx.data, namespace: doc.namespace },
+    envData: {
+      data: ctx.data,
+      namespace: doc.namespace,
+      ...(instance.network ? { serviceEnv: instance.network.env } : {}),
+    },
     bindings: volumes.bindings,
     ...(instance.restartTries !== undefined ? { restartTries: instance.restartTries } : {}),
     node,
@@ -164,7 +183,10 @@ export function planPod(
       : sidecars;
     if (before.length > 0) body.dependencyContainers = before;
   }
-  const podBody = podCreateBody(pod, name, options);
+  // Service ports other than their targets: kplay's proxy maps them (plan/proxy.ts).
+  const proxies = instance.network?.proxies ?? [];
+  if (proxies.length > 0) containers.push(proxyContainer(pod, name, proxies));
+  const podBody = podCreateBody(pod, name, options, instance.network);
   // The pod hash covers what cannot change without recreating the pod: its own settings, its
   // volumes, and the grace period `down` reads from the pod's label (a label cannot be
   // changed in place). Containers carry their own hashes and can be replaced one by one; a
@@ -212,7 +234,7 @@ export function planPod(
           },
         ]
       : []),
-    ...privilegedPorts([...inits, ...pod.spec.containers]),
+    ...privilegedPorts([...inits, ...pod.spec.containers], instance.network?.publish ?? []),
     ...containers.flatMap((p) => (p.imageCheck ? [p.imageCheck] : [])),
     ...volumes.steps,
     ...prepareVolumes(name, containers, all, volumes.projections),
@@ -253,6 +275,26 @@ export function planPod(
     containerHashes: Object.fromEntries(containers.map((p) => [p.step.container, p.step.hash])),
     ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
     steps,
+  };
+}
+
+/** A namespace's network, with DNS: created when missing, never one kplay did not create. */
+function planNetwork(n: NetworkResource): EnsureNetworkStep {
+  return {
+    action: "ensure-network",
+    name: n.name,
+    namespace: n.namespace,
+    exists: { method: "GET", path: `/networks/${encodeURIComponent(n.name)}/json` },
+    request: {
+      method: "POST",
+      path: "/networks/create",
+      body: {
+        name: n.name,
+        driver: "bridge",
+        dns_enabled: true,
+        labels: { [LABEL_MANAGED]: "true", [LABEL_NAMESPACE]: n.namespace },
+      },
+    },
   };
 }
 
@@ -392,8 +434,16 @@ function uniqueHostPaths(containers: readonly PlannedContainer[]): Step[] {
 }
 
 /** A check-host-ports step when some container asks for a host port below 1024. */
-function privilegedPorts(containers: readonly Container[]): Step[] {
-  const ports = lowHostPorts(containers);
+function privilegedPorts(
+  containers: readonly Container[],
+  published: readonly { service: string; hostPort: number }[],
+): Step[] {
+  const ports = [
+    ...lowHostPorts(containers),
+    ...published
+      .filter((p) => p.hostPort < 1024)
+      .map((p) => ({ service: p.service, hostPort: p.hostPort })),
+  ];
   return ports.length > 0 ? [{ action: "check-host-ports", ports }] : [];
 }
 

@@ -17,6 +17,8 @@ export const LABEL_CLAIM_SIZE = "io.kplay.claim-size";
 export const LABEL_CLAIM_ACCESS = "io.kplay.claim-access-modes";
 /** "true" on sidecars (init containers with restartPolicy Always), which stop last. */
 export const LABEL_SIDECAR = "io.kplay.sidecar";
+/** "true" on kplay's Service port proxy (plan/proxy.ts), which `ps` does not count. */
+export const LABEL_PROXY = "io.kplay.proxy";
 /** A container's preStop hook (JSON of a HookHandler), run by whatever stops it. */
 export const LABEL_PRESTOP = "io.kplay.pre-stop";
 /** The readiness probe (JSON of a PlannedProbe), so `ps` can tell ready from running. */

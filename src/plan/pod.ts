@@ -1,3 +1,4 @@
+import type { PodNetwork } from "../graph/types.ts";
 import type { Pod } from "../manifest/model.ts";
 import { ANNOTATION } from "./annotations.ts";
 import { publishedHostPorts } from "./host-ports.ts";
@@ -11,9 +12,17 @@ import type { PlanOptions } from "./types.ts";
  * netns); an init and an app container asking for the same one get it once.
  * A host-network pod publishes nothing: its ports already are the host's.
  */
-function portMappings(pod: Pod): object[] {
+function portMappings(pod: Pod, network: PodNetwork | undefined, address: string): object[] {
   const out: object[] = [];
   if (pod.spec.hostNetwork) return out;
+  // NodePort and LoadBalancer Services this pod publishes for (graph/services.ts).
+  for (const p of network?.publish ?? [])
+    out.push({
+      container_port: p.containerPort,
+      host_port: p.hostPort,
+      host_ip: address,
+      protocol: p.protocol,
+    });
   const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
   const published = new Set<number>();
   for (const { port: p } of publishedHostPorts(pod).mappings) {
@@ -81,8 +90,9 @@ export function podCreateBody(
   pod: Pod,
   name: string,
   options: PlanOptions,
+  network?: PodNetwork,
 ): Record<string, unknown> {
-  const mappings = portMappings(pod);
+  const mappings = portMappings(pod, network, options.serviceAddress ?? "127.0.0.1");
   const sysctls = pod.spec.securityContext?.sysctls ?? [];
   const infraName = pod.metadata.annotations?.[ANNOTATION.infraName];
   return {
@@ -91,6 +101,15 @@ export function podCreateBody(
     ...(pod.spec.hostNetwork ? {} : { hostname: podHostname(pod) }),
     labels: { ...(pod.metadata.labels ?? {}), [LABEL_MANAGED]: "true" },
     ...podNamespaceFields(pod),
+    // On its namespace's network, answering to its Services' names.
+    ...(network
+      ? {
+          netns: { nsmode: "bridge" },
+          Networks: {
+            [network.network]: network.aliases.length > 0 ? { aliases: network.aliases } : {},
+          },
+        }
+      : {}),
     ...(mappings.length ? { portmappings: mappings } : {}),
     ...nameResolution(pod),
     // Pod sysctls are namespaced (net.*, kernel.shm*, …): set on the infra container, they

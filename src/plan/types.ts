@@ -34,6 +34,22 @@ export interface EnsureImageStep {
   readonly pullSecrets?: readonly string[];
 }
 
+/** A namespace's Podman network (with DNS) for its pods and their Services' names. */
+export interface EnsureNetworkStep {
+  readonly action: "ensure-network";
+  readonly name: string;
+  readonly namespace: string;
+  /** `GET /networks/<name>/json`: a network there must carry kplay's label to be used. */
+  readonly exists: ApiRequest;
+  readonly request: ApiRequest;
+}
+
+/** kplay's Service port proxy image, imported (never pulled) when missing (src/proxy). */
+export interface EnsureProxyImageStep {
+  readonly action: "ensure-proxy-image";
+  readonly image: string;
+}
+
 /** Check or create a hostPath on the machine kplay runs on (Podman does not create them). */
 export interface HostPathStep {
   readonly action: "prepare-host-path";
@@ -211,7 +227,12 @@ export interface CheckImageUserStep {
  */
 export interface CheckHostPortsStep {
   readonly action: "check-host-ports";
-  readonly ports: readonly { readonly container: string; readonly hostPort: number }[];
+  /** The ports below 1024: a container's hostPort, or a Service's port the pod publishes. */
+  readonly ports: readonly {
+    readonly container?: string;
+    readonly service?: string;
+    readonly hostPort: number;
+  }[];
 }
 
 export interface StartPodStep {
@@ -290,6 +311,10 @@ export interface Plan {
   readonly kind: "kplay.plan";
   readonly version: 2;
   readonly images: readonly EnsureImageStep[];
+  /** Set when some pod maps a Service port to another port (plan/proxy.ts). */
+  readonly proxyImage?: EnsureProxyImageStep;
+  /** The namespaces' networks, when the input has Services. */
+  readonly networks?: readonly EnsureNetworkStep[];
   readonly secrets: readonly EnsureSecretStep[];
   readonly claims: readonly EnsureVolumeStep[];
   readonly objects: readonly ObjectPlan[];
@@ -304,6 +329,8 @@ export interface PlanOptions {
   readonly node?: NodeFacts;
   /** Folder of `Localhost` seccomp profiles (default /var/lib/kubelet/seccomp, as Podman's). */
   readonly seccompProfileRoot?: string;
+  /** Where NodePort and LoadBalancer Services are published on the host (default 127.0.0.1). */
+  readonly serviceAddress?: string;
 }
 
 /**

@@ -145,6 +145,46 @@ export async function removeSharedVolume(
   }
 }
 
+/**
+ * Removes a network unless a container still uses it (Podman 4.3 answers 500, later ones
+ * 409: "network is being used"); a missing one is fine.
+ */
+export async function removeSharedNetwork(
+  client: PodmanClient,
+  name: string,
+): Promise<"removed" | "in-use"> {
+  try {
+    await client.call({ method: "DELETE", path: `/networks/${enc(name)}` }, { ok: [404] });
+    return "removed";
+  } catch (e) {
+    if (e instanceof PodmanApiError && (e.status === 409 || /being used|in use/i.test(e.message)))
+      return "in-use";
+    throw e;
+  }
+}
+
+/** Labels of a network, or undefined when there is none of that name. */
+export async function networkLabels(
+  client: PodmanClient,
+  name: string,
+): Promise<Record<string, string> | undefined> {
+  const res = await inspectOrUndefined<{ labels?: Record<string, string> | null }>(
+    client,
+    `/networks/${enc(name)}/json`,
+  );
+  return res === undefined ? undefined : (res?.labels ?? {});
+}
+
+/** The names of the networks with a label (`key=value`). */
+export async function listNetworks(client: PodmanClient, label: string): Promise<string[]> {
+  const res = await client.call<{ name: string }[] | null>({
+    method: "GET",
+    path: "/networks/json",
+    query: { filters: JSON.stringify({ label: [label] }) },
+  });
+  return (res ?? []).map((n) => n.name);
+}
+
 /** Labels of a volume, or undefined when there is none of that name. */
 export async function volumeLabels(
   client: PodmanClient,

@@ -135,10 +135,12 @@ describe("a pod's life in data form", () => {
     expect(await data(["down", FULL], "json")).toEqual({
       pods: [{ name: "cli-full", status: "removed", volumes: ["cli-full_www"], claims: [] }],
       secrets: [],
+      networks: [],
     });
     expect(await data(["down", FULL], "yaml")).toEqual({
       pods: [{ name: "cli-full", status: "not-found", volumes: [], claims: [] }],
       secrets: [],
+      networks: [],
     });
   });
 

@@ -162,6 +162,7 @@ describe("a claim's volume outlives its pods", () => {
     expect(JSON.parse(later.stdout)).toEqual({
       pods: [{ name: "claim-late", status: "not-found", volumes: [], claims: [] }],
       secrets: [],
+      networks: [],
       claims: [{ name: "claim-late-data", status: "removed" }],
     });
     expect(await volume("claim-late-data")).toBeUndefined();

@@ -100,7 +100,7 @@ items:
   test("kinds: cluster-only kinds and custom resources are ignored, unknown core kinds are errors", () => {
     const result = loadText(
       [
-        "apiVersion: v1\nkind: Service\nmetadata: {name: s}",
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: s}",
         "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}",
         "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: m}",
         "apiVersion: v1\nkind: pod",

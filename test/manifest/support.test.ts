@@ -72,7 +72,6 @@ describe("the support table", () => {
       "Container.terminationMessagePath: ignored",
       "Container.terminationMessagePolicy: ignored",
       "EmptyDirVolumeSource.sizeLimit: ignored",
-      "PodSpec.subdomain: ignored",
       "Probe.terminationGracePeriodSeconds: ignored",
     ]);
   });

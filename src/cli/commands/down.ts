@@ -6,8 +6,10 @@ import {
   downPod,
   removeClaims,
 } from "../../apply/down.ts";
+import { removeKplayNetwork } from "../../apply/networks.ts";
 import { ownedBy } from "../../apply/play.ts";
 import { removeKplaySecret } from "../../apply/secrets.ts";
+import { networkName } from "../../graph/services.ts";
 import { objectId } from "../../plan/index.ts";
 import {
   LABEL_GENERATE_NAME,
@@ -113,6 +115,22 @@ export async function runDown(
         code = Math.max(code, f.code);
       }
     }
+    // The namespaces' networks go once no pod uses them (another file's may still).
+    const networks: string[] = [];
+    const namespaces = new Set([
+      ...state.networks.map((n) => n.namespace),
+      ...state.objects.map((o) => o.ref.namespace),
+    ]);
+    for (const namespace of namespaces) {
+      try {
+        if (await removeKplayNetwork(client, networkName(namespace)))
+          networks.push(networkName(namespace));
+      } catch (e) {
+        const f = describeFailure(e, flags.debug);
+        io.stderr(f.text);
+        code = Math.max(code, f.code);
+      }
+    }
     // Claims go only after every pod is down: two pods of the input may share one. Those
     // the files name count too, so `down --volumes` after a plain `down` still finds them.
     let claims = uniqueClaims(done);
@@ -135,7 +153,7 @@ export async function runDown(
     if (flags.output !== "table") {
       io.stdout(
         renderData(
-          { pods: done, secrets, ...(flags.volumes ? { claims: removals } : {}) },
+          { pods: done, secrets, networks, ...(flags.volumes ? { claims: removals } : {}) },
           flags.output,
         ),
       );
@@ -157,6 +175,7 @@ export async function runDown(
         io.stdout(`${o.ref.kind.toLowerCase()}/${name}: no pods found\n`);
       }
       for (const s of secrets) io.stdout(`secret/${s} removed\n`);
+      for (const n of networks) io.stdout(`network/${n} removed\n`);
       if (flags.volumes) {
         for (const r of removals) {
           io.stdout(

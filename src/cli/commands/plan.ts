@@ -7,6 +7,8 @@ export interface PlanFlags {
   readonly strict: boolean;
   readonly start: boolean;
   readonly infraImage?: string;
+  /** Host address of NodePort and LoadBalancer Services. */
+  readonly serviceAddress?: string;
   readonly recursive?: boolean;
   readonly namespace?: string;
 }
@@ -28,6 +30,7 @@ export async function runPlan(
     node: localNodeFacts(),
     start: flags.start,
     ...(flags.infraImage ? { infraImage: flags.infraImage } : {}),
+    ...(flags.serviceAddress ? { serviceAddress: flags.serviceAddress } : {}),
   });
   io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
   return EXIT_OK;

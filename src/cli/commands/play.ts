@@ -33,6 +33,8 @@ export interface PlayFlags {
   readonly replace: boolean;
   readonly keepOnError: boolean;
   readonly infraImage?: string;
+  /** Host address of NodePort and LoadBalancer Services. */
+  readonly serviceAddress?: string;
   /** Wait this long for every container to run and be ready. */
   readonly waitMs?: number;
   readonly quiet: boolean;
@@ -75,13 +77,18 @@ export async function runPlay(
     const pods = loaded.state.objects.flatMap((o) => o.pods.map((p) => p.doc.pod));
     const endpoint = client.transport.endpoint;
     const wantsNode = needsNodeFacts(pods);
-    const info = wantsNode || needsPortFloor(pods) ? await readHostInfo(client) : undefined;
+    const lowServicePort = loaded.state.services.some((s) =>
+      s.published.some((p) => p.hostPort < 1024),
+    );
+    const info =
+      wantsNode || needsPortFloor(pods) || lowServicePort ? await readHostInfo(client) : undefined;
     const node = info && wantsNode ? podmanNodeFacts(info, endpoint) : undefined;
     const portStart = info ? unprivilegedPortStart(info, endpoint) : undefined;
     const planOptions: PlanOptions = {
       ...(node ? { node } : {}),
       start: flags.start,
       ...(flags.infraImage ? { infraImage: flags.infraImage } : {}),
+      ...(flags.serviceAddress ? { serviceAddress: flags.serviceAddress } : {}),
     };
     const plan = planState(loaded.state, planOptions);
     const deadline = Date.now() + (flags.waitMs ?? 0);
@@ -162,7 +169,7 @@ export async function runPlay(
       io.stderr(
         "kplay: note: claims' sizes and access modes are recorded on their volumes, not enforced: a Podman volume has neither\n",
       );
-    printPlayed(io, shown, flags, plan.objects.length);
+    printPlayed(io, shown, flags, plan.objects.length, published(loaded.state, flags));
     return code;
   } finally {
     lock?.release();
@@ -228,13 +235,51 @@ function shortObject(object: string): string {
   return namespace === "default" ? shown : `${shown} -n ${namespace}`;
 }
 
-function printPlayed(io: CliIo, report: PlayReport, flags: PlayFlags, total: number): void {
+/** The NodePort and LoadBalancer ports the play published on the host. */
+function published(
+  state: DesiredState,
+  flags: PlayFlags,
+): { service: string; address: string; port: number; protocol: string; pod: string }[] {
+  const address = flags.serviceAddress ?? "127.0.0.1";
+  return state.services.flatMap((s) =>
+    s.published.flatMap((p) =>
+      p.pod === undefined
+        ? []
+        : [
+            {
+              service: shortObject(`service/${s.ref.namespace}/${s.ref.name}`),
+              address: address.includes(":")
+                ? `[${address}]:${p.hostPort}`
+                : `${address}:${p.hostPort}`,
+              port: p.port,
+              protocol: p.protocol,
+              pod: p.pod,
+            },
+          ],
+    ),
+  );
+}
+
+function printPlayed(
+  io: CliIo,
+  report: PlayReport,
+  flags: PlayFlags,
+  total: number,
+  services: ReturnType<typeof published>,
+): void {
   const played = report.objects;
   if (flags.output !== "table") {
     const pods = played.flatMap((o) => o.pods);
     io.stdout(
       renderData(
-        { objects: played, pods, secrets: report.secrets, claims: report.claims },
+        {
+          objects: played,
+          pods,
+          secrets: report.secrets,
+          claims: report.claims,
+          networks: report.networks,
+          services,
+        },
         flags.output,
       ),
     );
@@ -244,12 +289,15 @@ function printPlayed(io: CliIo, report: PlayReport, flags: PlayFlags, total: num
   const rows: string[][] = [];
   for (const s of report.secrets) rows.push([`secret`, s.name, "", s.action]);
   for (const c of report.claims) rows.push([`claim`, c.name, "", c.action]);
+  for (const n of report.networks) rows.push([`network`, n.name, "", n.action]);
   for (const o of played) {
     if (o.object.startsWith("pod/")) for (const p of o.pods) podRows(rows, p, "pod/", "  ");
     else objectRows(rows, o);
   }
   io.stdout(renderTable(["OBJECT", "NAME", "ID", "ACTION"], rows));
   if (played.length < total) io.stdout(`${played.length} of ${total} objects played\n`);
+  for (const s of services)
+    io.stdout(`${s.service}: ${s.address} -> port ${s.port}/${s.protocol} (pod ${s.pod})\n`);
 }
 
 /** A standalone pod, as kplay has always printed it: the pod, its infra, its containers. */
