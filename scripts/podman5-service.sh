@@ -55,10 +55,11 @@ SUITE=trixie
 # podman pulls conmon and containers-common in as dependencies. netavark by name: apt
 # otherwise satisfies containers-common's container-network-stack with the CNI plugins
 # (54 MB, unused). netavark's nftables driver runs `nft`; catatonit is both the infra
-# (pause) image's init and our namespace's.
-PACKAGES=(podman runc catatonit netavark nftables)
+# (pause) image's init and our namespace's; aardvark-dns answers names on the networks
+# kplay creates for Services (the default network has no DNS).
+PACKAGES=(podman runc catatonit netavark aardvark-dns nftables)
 # Bump when the way the rootfs is made changes: the cache is rebuilt when the stamp differs.
-RECIPE="kplay podman5 rootfs v1: debootstrap --variant=minbase $SUITE + ${PACKAGES[*]} (no recommends), trimmed"
+RECIPE="kplay podman5 rootfs v2: debootstrap --variant=minbase $SUITE + ${PACKAGES[*]} (no recommends), trimmed"
 CACHE_DIR="${KPLAY_CACHE_DIR:-/var/cache/kplay}"
 TARBALL="$CACHE_DIR/podman5-$SUITE-rootfs.tar.zst"
 STAMP="$TARBALL.stamp"
@@ -368,7 +369,7 @@ net_cleanup() {
 write_config() {
   local n="$1"
   mkdir -p "$root/etc/containers/networks" "$root/kplay"
-  cat >"$root/etc/containers/containers.conf" <<'EOF'
+  cat >"$root/etc/containers/containers.conf" <<EOF
 # Written by kplay's scripts/podman5-service.sh (PODMAN-HERE.md).
 [containers]
 # Root lacks CAP_SYS_RESOURCE here and the hard nofile limit is 20000: Podman's defaults
@@ -378,6 +379,9 @@ default_ulimits = ["nofile=20000:20000", "nproc=1000:1000"]
 [network]
 # The host's Podman 4.3.1 uses iptables; ours keeps to its own table (inet netavark).
 firewall_driver = "nftables"
+# Networks made here (kplay's per-namespace ones) take subnets of their own slot, never the
+# 10.89.x.0/24 the host's Podman hands out in the same network namespace.
+default_subnet_pools = [{ "base" = "10.$((202 + n)).0.0/16", "size" = 24 }]
 
 [engine]
 # crun fails on these hosts' hybrid cgroups.

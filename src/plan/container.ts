@@ -85,7 +85,7 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
   const { pod, init } = ctx;
   const name = containerName(ctx.podName, c.name);
   const sc = containerSecurity(pod, c);
-  const { env, secretEnv, secretDigests } = planEnv(pod, c, ctx.node, ctx.envData);
+  const { env, secretEnv, secretDigests, serviceNames } = planEnv(pod, c, ctx.node, ctx.envData);
   const entrypoint = expandArgv(c.command, env);
   const command = expandArgv(c.args, env);
   // subPathExpr is resolved here, so volumes.ts only ever sees a plain subPath.
@@ -151,8 +151,16 @@ export function planContainer(c: Container, ctx: ContainerContext): PlannedConta
   // so is a new value of a Secret it reads (the request names only the Podman secret).
   const secretValues = [...secretDigests, ...mounts.secretDigests];
   const hooks = { ...(postStart ? { postStart } : {}), ...(preStop ? { preStop } : {}) };
+  // Services' variables are set when a container is made, never changed in a running one.
+  const hashed =
+    serviceNames.size === 0
+      ? body
+      : {
+          ...body,
+          env: Object.fromEntries(Object.entries(env).filter(([k]) => !serviceNames.has(k))),
+        };
   const hash = hashJson({
-    body,
+    body: hashed,
     probes,
     ...(Object.keys(hooks).length > 0 ? { hooks } : {}),
     ...(secretValues.length ? { secrets: secretValues } : {}),

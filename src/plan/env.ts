@@ -29,6 +29,12 @@ export interface PlannedEnv {
    * plan, label or request of kplay's.
    */
   readonly secretEnv: Record<string, string>;
+  /**
+   * The variables whose value is a Service's (no envFrom or env replaced it). A running
+   * container keeps them when a Service changes, as on a cluster: they are not part of the
+   * container's hash.
+   */
+  readonly serviceNames: ReadonlySet<string>;
   /** The digests of the Secret keys it reads: a changed value replaces the container. */
   readonly secretDigests: readonly string[];
   readonly problems: readonly EnvProblem[];
@@ -53,7 +59,9 @@ export function planEnv(pod: Pod, c: Container, node: NodeFacts, from: EnvData):
   const secretEnv: Record<string, string> = Object.create(null);
   const problems: EnvProblem[] = [];
   const digests: Record<string, string> = Object.create(null);
+  const fromServices = new Set<string>();
   const set = (name: string, value: string) => {
+    fromServices.delete(name);
     delete digests[name];
     delete secretEnv[name];
     env[name] = value;
@@ -67,7 +75,10 @@ export function planEnv(pod: Pod, c: Container, node: NodeFacts, from: EnvData):
   const configMap = (name: string) => from.data.configMaps.get(dataKey(from.namespace, name));
   const secret = (name: string) => from.data.secrets.get(dataKey(from.namespace, name));
   // The kubelet sets Services' variables first: envFrom and env may replace them.
-  for (const e of from.serviceEnv ?? []) set(e.name, e.value);
+  for (const e of from.serviceEnv ?? []) {
+    set(e.name, e.value);
+    fromServices.add(e.name);
+  }
   for (const source of c.envFrom ?? []) {
     const prefix = source.prefix ?? "";
     if (source.configMapRef) {
@@ -109,7 +120,13 @@ export function planEnv(pod: Pod, c: Container, node: NodeFacts, from: EnvData):
       set(e.name, "");
     }
   });
-  return { env, secretEnv, secretDigests: Object.values(digests), problems };
+  return {
+    env,
+    secretEnv,
+    secretDigests: Object.values(digests),
+    problems,
+    serviceNames: fromServices,
+  };
 }
 
 /** The `$(NAME)` references of a string, as expandVariables would resolve them. */

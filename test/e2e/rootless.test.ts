@@ -32,6 +32,7 @@ import {
 } from "../support/rootless.ts";
 import { coreScenario } from "./core-scenario.ts";
 import { coreManifest } from "./manifests.ts";
+import { servicesScenario } from "./services-scenario.ts";
 import { workloadsScenario } from "./workloads-scenario.ts";
 
 let work: string;
@@ -105,6 +106,18 @@ function rootlessSuite(): void {
         cli: rootlessPodman,
         which: " (rootless)",
         kplay: (args) => runKplayRootless(args, { timeoutMs: 240_000 }),
+      },
+      work,
+    );
+  }, 400_000);
+
+  test("services: names, port mapping, headless StatefulSet names, env, LoadBalancer, down", async () => {
+    await servicesScenario(
+      {
+        cli: rootlessPodman,
+        which: " (rootless)",
+        kplay: (args) => runKplayRootless(args, { timeoutMs: 240_000 }),
+        http: ROOTLESSPORT_RETRY,
       },
       work,
     );

@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { coreScenario } from "../e2e/core-scenario.ts";
+import { servicesScenario } from "../e2e/services-scenario.ts";
 import { workloadsScenario } from "../e2e/workloads-scenario.ts";
 import { pairManifest, writeManifest } from "../faults/helpers.ts";
 import { freePort, httpGetBody } from "../support/http.ts";
@@ -69,6 +70,13 @@ function podman5Suite(): void {
 
   test("workloads: Deployment, StatefulSet with claims, a retried Job, ConfigMap and Secret", async () => {
     await workloadsScenario(
+      { cli: podman5, which: " (5.4)", kplay: (args) => runKplay5(args) },
+      work,
+    );
+  }, 400_000);
+
+  test("services: names, port mapping, headless StatefulSet names, env, LoadBalancer, down", async () => {
+    await servicesScenario(
       { cli: podman5, which: " (5.4)", kplay: (args) => runKplay5(args) },
       work,
     );
