@@ -56,6 +56,23 @@ export async function executePlan(
     );
   });
   for (const r of images) if (r.status === "rejected") throw new PlayAborted(r.reason, [], []);
+  // A Service port rootless Podman cannot publish fails the play before its network exists.
+  for (const step of plan.objects.flatMap((o) => o.pods.flatMap((p) => p.steps))) {
+    if (step.action !== "check-host-ports" || !step.ports.some((p) => p.service !== undefined))
+      continue;
+    const services = { ...step, ports: step.ports.filter((p) => p.service !== undefined) };
+    try {
+      await runStep(
+        client,
+        services,
+        new Journal(),
+        { id: "", containers: [], warnings: [] },
+        options,
+      );
+    } catch (e) {
+      throw new PlayAborted(e, [], []);
+    }
+  }
   if (plan.proxyImage) {
     try {
       await ensureProxyImage(client, plan.proxyImage.image, options.signal);

@@ -6,6 +6,7 @@ import { runDown } from "./commands/down.ts";
 import { runLogs } from "./commands/logs.ts";
 import { runPlan } from "./commands/plan.ts";
 import { runPlay } from "./commands/play.ts";
+import { runPortForward } from "./commands/port-forward.ts";
 import { runPs } from "./commands/ps.ts";
 import { runValidate } from "./commands/validate.ts";
 import { runVersion } from "./commands/version.ts";
@@ -254,6 +255,24 @@ export async function runCli(
         follow: bool(o.follow, false),
         ...(container ? { container } : {}),
         ...(tail !== undefined ? { tail: Number(tail) } : {}),
+      });
+    });
+
+  cli
+    .command(
+      "port-forward <target> [...ports]",
+      "Reach a pod's port from this host until Ctrl-C: svc/NAME, pod/NAME or KIND/NAME, then [LOCAL:]REMOTE",
+    )
+    .option("-n, --namespace <namespace>", 'The namespace of the target (default "default")')
+    .option("--address <ip>", "The host address to listen on (default 127.0.0.1)")
+    .action((target: string, ports: string[], o: Options) => {
+      const url = str(o.url);
+      const address = addressOf(o).serviceAddress;
+      result = runPortForward(io, target, ports, {
+        ...(url === undefined ? {} : { url }),
+        ...namespaceOf(o),
+        ...(address ? { address } : {}),
+        debug: bool(o.debug, false),
       });
     });
 

@@ -1,10 +1,11 @@
 /*
  * kplay-proxy: maps a Service's port to its targetPort inside a pod's network namespace.
  *
- *   kplay-proxy PORT:TARGET [PORT:TARGET ...]
+ *   kplay-proxy PORT:[ADDRESS:]TARGET [PORT:[ADDRESS:]TARGET ...]
  *
- * Listens on 0.0.0.0:PORT (TCP) and relays every connection to 127.0.0.1:TARGET, where the
- * pod's own container listens. One process per listener, one child per connection. It runs as
+ * Listens on 0.0.0.0:PORT (TCP) and relays every connection to ADDRESS:TARGET: by default
+ * 127.0.0.1, where the pod's own container listens (a Service port mapped inside its pod);
+ * an IPv4 address for `kplay port-forward`, which reaches a pod from a helper container. One process per listener, one child per connection. It runs as
  * a container of the pod, from an image kplay imports itself (scripts/build-proxy.sh builds
  * this file; src/proxy/binary.generated.ts holds the result), so it needs no registry, no
  * libc and no shell: raw Linux system calls only, for x86_64 and aarch64.
@@ -98,25 +99,47 @@ static void die(const char *a, const char *b) {
 }
 static unsigned short be16(unsigned v) { return (unsigned short)(((v & 0xff) << 8) | (v >> 8)); }
 
-/* "80:8080" → 80 and 8080; 0 when malformed or out of range. */
-static int parse(const char *s, unsigned *port, unsigned *target) {
-  unsigned v[2] = {0, 0};
-  int i = 0, digits = 0;
-  for (; *s; s++) {
-    if (*s == ':' && i == 0 && digits) {
-      i = 1;
-      digits = 0;
-    } else if (*s >= '0' && *s <= '9' && digits < 5) {
-      v[i] = v[i] * 10 + (unsigned)(*s - '0');
-      digits++;
-    } else {
-      return 0;
-    }
+/* A decimal number of at most `max` ending at a ':' or the end; 0 when malformed. */
+static int number(const char **s, unsigned max, unsigned *out) {
+  unsigned v = 0;
+  int digits = 0;
+  while (**s >= '0' && **s <= '9' && digits < 6) {
+    v = v * 10 + (unsigned)(**s - '0');
+    (*s)++;
+    digits++;
   }
-  if (i != 1 || !digits || !v[0] || !v[1] || v[0] > 65535 || v[1] > 65535) return 0;
-  *port = v[0];
-  *target = v[1];
+  if (!digits || v > max) return 0;
+  *out = v;
   return 1;
+}
+
+/*
+ * "80:8080" → 80, 127.0.0.1, 8080; "80:10.89.0.5:8080" → 80, 10.89.0.5, 8080. The address
+ * comes back in network order. 0 when malformed or out of range.
+ */
+static int parse(const char *s, unsigned *port, unsigned *addr, unsigned *target) {
+  unsigned v[6];
+  int n = 0;
+  for (;;) {
+    if (n == 6 || !number(&s, 65535, &v[n])) return 0;
+    n++;
+    if (*s == 0) break;
+    if (*s != (n >= 2 && n <= 4 ? '.' : ':') && !(n == 1 && *s == ':')) return 0;
+    s++;
+  }
+  if (n == 2) {
+    *addr = 0x0100007fu; /* 127.0.0.1 in network order on these little-endian machines */
+    *target = v[1];
+  } else if (n == 6) {
+    for (int i = 1; i <= 4; i++)
+      if (v[i] > 255) return 0;
+    *addr = v[1] | (v[2] << 8) | (v[3] << 16) | (v[4] << 24);
+    *target = v[5];
+  } else {
+    return 0;
+  }
+  *port = v[0];
+  return *port && *target;
 }
 
 static void ignore(int sig) {
@@ -162,7 +185,7 @@ static void relay(int a, int b) {
   }
 }
 
-static void serve(unsigned port, unsigned target) {
+static void serve(unsigned port, unsigned addr, unsigned target) {
   int one = 1;
   long ls = sc(SYS_socket, AF_INET, SOCK_STREAM, 0, 0, 0);
   if (ls < 0) die("cannot open a socket", 0);
@@ -178,8 +201,7 @@ static void serve(unsigned port, unsigned target) {
     if (pid == 0) {
       sc(SYS_close, ls, 0, 0, 0, 0);
       long up = sc(SYS_socket, AF_INET, SOCK_STREAM, 0, 0, 0);
-      /* 127.0.0.1, in network order on these little-endian machines */
-      struct sockaddr_in to = {AF_INET, be16(target), 0x0100007fu, {0}};
+      struct sockaddr_in to = {AF_INET, be16(target), addr, {0}};
       if (up >= 0 && sc(SYS_connect, up, (long)&to, sizeof to, 0, 0) == 0) {
         sc(SYS_setsockopt, up, IPPROTO_TCP, TCP_NODELAY, (long)&one, sizeof one);
         sc(SYS_setsockopt, c, IPPROTO_TCP, TCP_NODELAY, (long)&one, sizeof one);
@@ -194,14 +216,15 @@ static void serve(unsigned port, unsigned target) {
 void cmain(long *sp) {
   long argc = sp[0];
   char **argv = (char **)(sp + 1);
-  if (argc < 2) die("usage: kplay-proxy PORT:TARGET [PORT:TARGET ...]", 0);
-  unsigned port[64], target[64];
+  if (argc < 2) die("usage: kplay-proxy PORT:[ADDRESS:]TARGET ...", 0);
+  unsigned port[64], addr[64], target[64];
   long n = argc - 1 > 64 ? 64 : argc - 1;
   for (long i = 0; i < n; i++)
-    if (!parse(argv[i + 1], &port[i], &target[i])) die("not PORT:TARGET: ", argv[i + 1]);
+    if (!parse(argv[i + 1], &port[i], &addr[i], &target[i]))
+      die("not PORT:[ADDRESS:]TARGET: ", argv[i + 1]);
   ignore(SIGCHLD); /* children are reaped by the kernel */
   ignore(SIGPIPE);
   for (long i = 1; i < n; i++)
-    if (sc(SYS_clone, SIGCHLD, 0, 0, 0, 0) == 0) serve(port[i], target[i]);
-  serve(port[0], target[0]);
+    if (sc(SYS_clone, SIGCHLD, 0, 0, 0, 0) == 0) serve(port[i], addr[i], target[i]);
+  serve(port[0], addr[0], target[0]);
 }

@@ -229,4 +229,40 @@ function rootlessSuite(): void {
     );
     expect(await rootlessSnapshot()).toEqual(before);
   });
+
+  test("a LoadBalancer port below the floor is refused before anything is created", async () => {
+    const start = Number(readFileSync("/proc/sys/net/ipv4/ip_unprivileged_port_start", "utf8"));
+    expect(start).toBeGreaterThan(80);
+    const before = await rootlessSnapshot();
+    const networks = async () =>
+      (await rootlessPodman(["network", "ls", "--format", "{{.Name}}"])).stdout;
+    const networksBefore = await networks();
+    const file = join(work, "lb-privileged.yaml");
+    writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Service
+metadata: {name: rl-lb}
+spec:
+  type: LoadBalancer
+  selector: {app: rl-lb}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: rl-lb, labels: {app: rl-lb}}
+spec:
+  containers: [{name: web, image: localhost/busybox:test, command: ["httpd", "-f", "-p", "8080"]}]
+`,
+    );
+    const played = await runKplayRootless(["play", file]);
+    expect(played.exitCode).toBe(1);
+    expect(played.stdout).toBe("");
+    expect(played.stderr).toContain(
+      `Service "rl-lb" publishes port 80 on the host, below ${start}, which rootless Podman cannot bind`,
+    );
+    expect(played.stderr).toContain(`sudo sysctl net.ipv4.ip_unprivileged_port_start=80`);
+    expect(await rootlessSnapshot()).toEqual(before);
+    expect(await networks()).toBe(networksBefore);
+  });
 }
