@@ -17,6 +17,7 @@ import type {
   NetworkResource,
   PodInstance,
   PodNetwork,
+  PortMap,
   PublishedPort,
   ServiceResource,
 } from "./types.ts";
@@ -173,23 +174,26 @@ function podNetwork(
   const namespace = p.doc.namespace;
   const inNamespace = services.filter((s) => s.ref.namespace === namespace);
   const aliases: string[] = [];
-  const proxies: { port: number; target: number }[] = [];
+  const proxies: PortMap[] = [];
   const declared = new Set(
     [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].flatMap((c) =>
-      (c.ports ?? []).filter((x) => (x.protocol ?? "TCP") === "TCP").map((x) => x.containerPort),
+      (c.ports ?? []).map((x) => `${x.containerPort}/${(x.protocol ?? "TCP").toLowerCase()}`),
     ),
   );
   for (const s of inNamespace) {
     if (!selects(s, p)) continue;
     aliases.push(...serviceNames(s.ref.name, namespace));
     for (const port of s.spec.ports ?? []) {
-      if ((port.protocol ?? "TCP") !== "TCP") continue;
+      const protocol = port.protocol ?? "TCP";
+      if (protocol === "SCTP") continue;
+      const proto = protocol === "UDP" ? "udp" : "tcp";
       const target = targetPort(pod, port);
       // Same port: the app answers itself. A port the pod's own containers declare, or one
       // another Service already maps: the pod has it, nothing can map it again.
-      if (target === undefined || target === port.port || declared.has(port.port)) continue;
-      if (proxies.some((x) => x.port === port.port)) continue;
-      proxies.push({ port: port.port, target });
+      if (target === undefined || target === port.port || declared.has(`${port.port}/${proto}`))
+        continue;
+      if (proxies.some((x) => x.port === port.port && x.protocol === proto)) continue;
+      proxies.push({ port: port.port, target, protocol: proto });
     }
   }
   // A pod's own name under its subdomain, when a Service of that name exists (as kube-dns).
@@ -201,7 +205,7 @@ function podNetwork(
   return {
     network: networkName(namespace),
     aliases: [...new Set(aliases)],
-    proxies: proxies.sort((a, b) => a.port - b.port),
+    proxies: proxies.sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1)),
     publish,
     env: pod.spec.enableServiceLinks === false ? [] : serviceEnv(inNamespace),
   };

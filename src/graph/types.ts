@@ -52,6 +52,7 @@ export interface PodInstance {
 export interface PortMap {
   readonly port: number;
   readonly target: number;
+  readonly protocol: "tcp" | "udp";
 }
 
 /** A NodePort or LoadBalancer port a pod publishes on the host for its Service. */

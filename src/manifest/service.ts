@@ -267,7 +267,7 @@ function warnUnplayable(ctx: ObjectContext, spec: ServiceSpec): void {
         "unsupported-service",
         "warning",
         ["spec", "ports", i, "protocol"],
-        "SCTP Service ports are neither mapped nor published: the name resolves, the port is the pod's own",
+        "SCTP Service ports are neither mapped nor published: the name resolves, the port is the pod's own (TCP and UDP ports are)",
       );
   });
 }

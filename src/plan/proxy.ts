@@ -1,7 +1,7 @@
 /**
  * The proxy container of a pod whose Service ports differ from its target ports: kplay's own
  * static relay (src/proxy) in the pod's network namespace, listening on each Service port and
- * relaying to the pod's target port on localhost. It lives with the pod, restarts on its own,
+ * relaying to the pod's target port on localhost, for TCP and UDP. It lives with the pod, restarts on its own,
  * and is no part of the pod's outcome (a Job's pod ends without it), like a sidecar.
  */
 import type { PortMap } from "../graph/types.ts";
@@ -33,7 +33,7 @@ export function proxyContainer(
     name,
     pod: podName,
     image: PROXY_IMAGE,
-    command: proxies.map((p) => `${p.port}:${p.target}`),
+    command: proxies.map((p) => `${p.port}:${p.target}${p.protocol === "udp" ? "/udp" : ""}`),
     unsetenvall: true,
     user: "0:0",
     read_only_filesystem: true,
