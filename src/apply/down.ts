@@ -37,7 +37,13 @@ export interface ClaimVolume {
  */
 export async function downPod(client: PodmanClient, name: string): Promise<DownResult> {
   const pod = await inspectPod(client, name);
-  if (!pod) return { name, status: "not-found", volumes: [], claims: [] };
+  if (!pod) {
+    // A down killed after the pod went and before its volumes did: they go now. A volume of
+    // a pod kplay is creating right now cannot be one: the endpoint lock keeps plays apart.
+    const left = await listVolumes(client, `${LABEL_POD}=${name}`);
+    for (const v of left) await removeVolume(client, v);
+    return { name, status: "not-found", volumes: left, claims: [] };
+  }
   const labels = pod.Labels ?? {};
   if (labels[LABEL_MANAGED] !== "true") {
     throw new PlayError(

@@ -1,3 +1,4 @@
+import { LABEL_MANAGED, LABEL_POD } from "../plan/labels.ts";
 import { imageUserProblem } from "../plan/security.ts";
 import type {
   PodPlan,
@@ -8,7 +9,13 @@ import type {
 } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { PodmanApiError } from "../podman/errors.ts";
-import { inspectPod, removeContainer, tailLogs } from "../podman/objects.ts";
+import {
+  inspectPod,
+  removeContainer,
+  removeVolume,
+  tailLogs,
+  volumeLabels,
+} from "../podman/objects.ts";
 import { directoryTar, type TarDirectory, type TarEntry, tarOf } from "../podman/tar.ts";
 import { compareVersions } from "../podman/version.ts";
 import { TransportError } from "../transport/types.ts";
@@ -192,11 +199,23 @@ export async function runStep(
       if (created) journal.record({ kind: "host-path", name: step.path, created });
       return;
     }
-    case "create-volume":
-      await recordCreate(journal, { kind: "volume", name: step.name }, () =>
-        client.call(step.request),
-      );
+    case "create-volume": {
+      const create = () =>
+        recordCreate(journal, { kind: "volume", name: step.name }, () => client.call(step.request));
+      try {
+        await create();
+      } catch (e) {
+        // A volume of this pod left by a play that was killed before the pod existed (the
+        // pod is made after its volumes): an emptyDir starts empty, so it is made again.
+        const labels =
+          e instanceof PodmanApiError ? await volumeLabels(client, step.name) : undefined;
+        const pod = (step.request.body as { Label?: Record<string, string> }).Label?.[LABEL_POD];
+        if (labels?.[LABEL_MANAGED] !== "true" || labels[LABEL_POD] !== pod) throw e;
+        await removeVolume(client, step.name);
+        await create();
+      }
       return;
+    }
     case "ensure-volume": {
       if (await client.exists(step.exists.path)) return;
       try {

@@ -144,6 +144,23 @@ export async function updateContainers(
       });
     }
   }
+  // A container created but never started (a play killed between the two): start it now,
+  // in the plan's order, unless the pod start above already did.
+  if (start && action !== "started") {
+    const touched = new Set(containers.map((c) => c.container));
+    for (const step of apps) {
+      const c = have.get(step.container);
+      if (!c || touched.has(step.container) || c.State !== "created") continue;
+      await client.call(
+        { method: "POST", path: `/containers/${encodeURIComponent(c.Id)}/start` },
+        { ok: [304] },
+      );
+      if (action === "unchanged") action = "started";
+    }
+  }
+  // Containers left aside by an update that was killed: their replacements run now.
+  for (const c of current)
+    if (c.Names.some((n) => n.endsWith(ASIDE))) await removeContainer(client, c.Id);
   // Everything not touched is reported as unchanged, init containers included.
   const all = containerSteps(plan);
   for (const step of all) {

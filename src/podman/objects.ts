@@ -43,7 +43,12 @@ async function inspectOrUndefined<T>(client: PodmanClient, path: string): Promis
   try {
     return await client.call<T>({ method: "GET", path });
   } catch (e) {
-    if (e instanceof PodmanApiError && e.status === 404) return undefined;
+    // Podman 4.3 answers 500 for an object that went between a listing and this request.
+    if (
+      e instanceof PodmanApiError &&
+      (e.status === 404 || /: no such (volume|container|pod)\b/.test(e.message))
+    )
+      return undefined;
     throw e;
   }
 }
@@ -90,10 +95,15 @@ async function stopWithin(
   stopOk: number[],
 ): Promise<void> {
   if (seconds === 0) {
-    await client.call(
-      { method: "POST", path: `${path}/kill`, query: { signal: "KILL" } },
-      { ok: [409] },
-    );
+    try {
+      await client.call(
+        { method: "POST", path: `${path}/kill`, query: { signal: "KILL" } },
+        { ok: [409] },
+      );
+    } catch (e) {
+      // Not running (a play killed after it stopped this one): Podman 4.3 says so with a 500.
+      if (!(e instanceof PodmanApiError && /state improper/.test(e.message))) throw e;
+    }
     return;
   }
   const query: Record<string, string> = seconds === undefined ? {} : { t: String(seconds) };
@@ -111,6 +121,7 @@ export async function containerVolumeNames(client: PodmanClient, id: string): Pr
 
 /** Lists volume names matching a label filter. */
 export async function listVolumes(client: PodmanClient, label: string): Promise<string[]> {
+  // One label only: Podman ORs several label filters of a volume listing.
   const filters = JSON.stringify({ label: [label] });
   const vols = await client.call<{ Name: string }[]>({
     method: "GET",

@@ -7,6 +7,7 @@
 
 import type { PodmanClient } from "../podman/client.ts";
 import { PodmanApiError } from "../podman/errors.ts";
+import { tarOf } from "../podman/tar.ts";
 import { PROXY_BINARIES, PROXY_SOURCE_SHA256 } from "./binary.generated.ts";
 
 /** The image kplay's proxy containers run. */
@@ -37,7 +38,10 @@ export async function ensureProxyImage(
     throw new ProxyImageError(
       `Podman runs on ${arch || "an unknown architecture"}, and kplay's port proxy is built for ${proxyArchitectures().join(" and ")} only: a Service port other than its targetPort cannot be mapped`,
     );
-  const tar = tarOf(PROXY_PATH.slice(1), Buffer.from(binary, "base64"));
+  const tar = tarOf(
+    [{ type: "file", path: PROXY_PATH.slice(1), mode: 0o755, data: Buffer.from(binary, "base64") }],
+    0,
+  );
   const res = await client.call<{ Id?: string } | string>(
     {
       method: "POST",
@@ -64,33 +68,4 @@ export async function ensureProxyImage(
 /** The proxy image could not be made. */
 export class ProxyImageError extends Error {
   override readonly name = "ProxyImageError";
-}
-
-/** A POSIX (ustar) archive of one executable file owned by root. */
-export function tarOf(name: string, data: Uint8Array): Uint8Array {
-  const header = new Uint8Array(512);
-  const put = (offset: number, text: string) => {
-    for (let i = 0; i < text.length; i++) header[offset + i] = text.charCodeAt(i);
-  };
-  const octal = (offset: number, width: number, value: number) =>
-    put(offset, `${value.toString(8).padStart(width - 1, "0")}\0`);
-  put(0, name);
-  octal(100, 8, 0o755);
-  octal(108, 8, 0);
-  octal(116, 8, 0);
-  octal(124, 12, data.length);
-  octal(136, 12, 0);
-  put(148, "        ");
-  put(156, "0");
-  put(257, "ustar\u000000");
-  put(265, "root");
-  put(297, "root");
-  let sum = 0;
-  for (const b of header) sum += b;
-  put(148, `${sum.toString(8).padStart(6, "0")}\0 `);
-  const padded = Math.ceil(data.length / 512) * 512;
-  const out = new Uint8Array(512 + padded + 1024);
-  out.set(header, 0);
-  out.set(data, 512);
-  return out;
 }

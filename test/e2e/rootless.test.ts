@@ -15,6 +15,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pairManifest } from "../faults/helpers.ts";
+import { sweep } from "../faults/sweep.ts";
+import { startFaultProxy } from "../support/fault-proxy.ts";
 import { waitForFile } from "../support/files.ts";
 import { freePort, httpGet } from "../support/http.ts";
 import {
@@ -26,6 +29,7 @@ import {
   rootlessPodman,
   rootlessPodmanJson,
   rootlessSnapshot,
+  rootlessSocketPath,
   rootlessUrl,
   rootlessUser,
   runKplayRootless,
@@ -265,4 +269,40 @@ spec:
     expect(await rootlessSnapshot()).toEqual(before);
     expect(await networks()).toBe(networksBefore);
   });
+
+  test("kill -9 after every request of a one-pod play: the next play converges, down leaves nothing", async () => {
+    const proxy = await startFaultProxy(rootlessSocketPath(), { finishOrphans: true });
+    try {
+      const file = join(work, "crash.yaml");
+      writeFileSync(file, pairManifest({ pod: "rl-crash", hostPort: await freePort() }));
+      const before = await rootlessSnapshot();
+      const covered = await sweep(
+        proxy,
+        "rootless play",
+        async () => {},
+        ["play", file],
+        async () => {
+          const replay = await runKplayRootless(["play", file]);
+          expect(replay.stderr).toBe("");
+          expect(replay.exitCode).toBe(0);
+          const states = await rootlessPodmanJson<{ Names: string[]; State: string }[]>([
+            "ps",
+            "-a",
+            "--format",
+            "json",
+          ]);
+          expect(states.map((c) => `${c.Names[0]} ${c.State}`).sort()).toEqual([
+            expect.stringMatching(/-infra running$/),
+            "rl-crash-side running",
+            "rl-crash-web running",
+          ]);
+          expect((await runKplayRootless(["down", file])).exitCode).toBe(0);
+          expect(await rootlessSnapshot()).toEqual(before);
+        },
+      );
+      expect(covered).toBeGreaterThan(5);
+    } finally {
+      await proxy.close();
+    }
+  }, 400_000);
 }

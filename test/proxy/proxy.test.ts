@@ -9,8 +9,9 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tarOf } from "../../src/podman/tar.ts";
 import { PROXY_BINARIES, PROXY_SOURCE_SHA256 } from "../../src/proxy/binary.generated.ts";
-import { PROXY_IMAGE, tarOf } from "../../src/proxy/image.ts";
+import { PROXY_IMAGE } from "../../src/proxy/image.ts";
 
 const root = join(import.meta.dir, "../..");
 
@@ -43,11 +44,14 @@ test("the image's tar holds the one executable, as tar reads it", async () => {
   const data = Buffer.from(PROXY_BINARIES.amd64 ?? "", "base64");
   const dir = mkdtempSync(join(tmpdir(), "kplay-proxy-tar-"));
   try {
-    writeFileSync(join(dir, "image.tar"), tarOf("kplay-proxy", data));
+    writeFileSync(
+      join(dir, "image.tar"),
+      tarOf([{ type: "file", path: "kplay-proxy", mode: 0o755, data }], 0),
+    );
     const list = Bun.spawnSync(["tar", "-tvf", join(dir, "image.tar")]);
     expect(list.exitCode).toBe(0);
     expect(list.stdout.toString()).toMatch(
-      new RegExp(`^-rwxr-xr-x root/root\\s+${data.length} .* kplay-proxy\\n$`),
+      new RegExp(`^-rwxr-xr-x 0/0\\s+${data.length} .* kplay-proxy\\n$`),
     );
     const out = Bun.spawnSync(["tar", "-xOf", join(dir, "image.tar"), "kplay-proxy"]);
     expect(Buffer.compare(Buffer.from(out.stdout), data)).toBe(0);

@@ -28,6 +28,8 @@ export interface SeenRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The status sent back; 0 when the connection was dropped. */
   status: number;
+  /** Podman has answered it (or it never reached Podman): nothing of it is still in flight. */
+  settled: boolean;
 }
 
 export type FaultAction =
@@ -87,7 +89,16 @@ function matches(want: Pick<FaultRule, "method" | "path">, method: string, path:
 }
 
 /** Starts a proxy on a fresh socket in a temp folder, forwarding to `target` (the test service). */
-export async function startFaultProxy(target: string = testSocketPath()): Promise<FaultProxy> {
+export async function startFaultProxy(
+  target: string = testSocketPath(),
+  options: {
+    /**
+     * Let Podman finish a request whose client went away (as a real kill leaves it), instead
+     * of closing the forwarded connection too (which an aborted `logs -f` needs).
+     */
+    readonly finishOrphans?: boolean;
+  } = {},
+): Promise<FaultProxy> {
   const dir = mkdtempSync(join(tmpdir(), "kplay-proxy-"));
   const socketPath = join(dir, "proxy.sock");
   const requests: SeenRequest[] = [];
@@ -103,6 +114,7 @@ export async function startFaultProxy(target: string = testSocketPath()): Promis
       query,
       headers: { ...req.headers },
       status: 0,
+      settled: false,
     };
     requests.push(seen);
     let action: FaultAction | undefined;
@@ -115,7 +127,7 @@ export async function startFaultProxy(target: string = testSocketPath()): Promis
         if (active.matched === nth) active.hit(seen);
       }
     }
-    void handle(req, res, seen, action, target);
+    void handle(req, res, seen, action, target, options.finishOrphans === true);
   });
   server.on("connection", (s: Socket) => {
     sockets.add(s);
@@ -163,24 +175,27 @@ async function handle(
   seen: SeenRequest,
   action: FaultAction | undefined,
   target: string,
+  finishOrphans: boolean,
 ): Promise<void> {
   if (action?.kind === "fail") {
     const status = action.status ?? 500;
     const message =
       action.message ?? `fault-proxy: injected failure of ${seen.method} ${seen.path}`;
     seen.status = status;
+    seen.settled = true;
     req.resume();
     res.writeHead(status, { "content-type": "application/json" });
     res.end(JSON.stringify({ cause: message, message, response: status }));
     return;
   }
   if (action?.kind === "drop" && action.when !== "after") {
+    seen.settled = true;
     req.resume();
     req.socket.destroy();
     return;
   }
   if (action?.kind === "delay") await new Promise((r) => setTimeout(r, action.ms));
-  forward(req, res, seen, target, action?.kind === "drop");
+  forward(req, res, seen, target, action?.kind === "drop", finishOrphans);
 }
 
 /** Sends the request on to Podman and pipes the answer back (or drops it after Podman acted). */
@@ -190,6 +205,7 @@ function forward(
   seen: SeenRequest,
   target: string,
   dropAnswer: boolean,
+  finishOrphans: boolean,
 ): void {
   const headers = { ...req.headers };
   // One connection per forwarded request: keep-alive state stays between kplay and the proxy.
@@ -197,6 +213,12 @@ function forward(
   const upstream = httpRequest(
     { socketPath: target, method: req.method, path: req.url, headers, agent: false },
     (up) => {
+      up.on("end", () => {
+        seen.settled = true;
+      });
+      up.on("close", () => {
+        seen.settled = true;
+      });
       if (dropAnswer) {
         // Podman has done it; read its whole answer, then lose it.
         up.resume();
@@ -209,6 +231,7 @@ function forward(
     },
   );
   upstream.on("error", (e) => {
+    seen.settled = true;
     if (res.headersSent) {
       res.destroy();
       return;
@@ -219,7 +242,11 @@ function forward(
       JSON.stringify({ cause: String(e), message: `fault-proxy: ${String(e)}`, response: 502 }),
     );
   });
-  // Closing the client side (kplay aborted a follow) ends the upstream request too.
-  res.on("close", () => upstream.destroy());
+  upstream.on("close", () => {
+    seen.settled = true;
+  });
+  // Closing the client side (kplay aborted a follow) ends the upstream request too, unless
+  // Podman is to finish it as it finishes the requests of a client that died.
+  if (!finishOrphans) res.on("close", () => upstream.destroy());
   req.pipe(upstream);
 }
