@@ -120,9 +120,11 @@ function expandStatefulSet(
     const ordinal = start + i;
     const podName = `${ref.name}-${ordinal}`;
     const template = templateOf(w);
-    // Each pod mounts its own claims, named as Kubernetes names the PVCs.
+    // Each pod mounts its own claims, named as Kubernetes names the PVCs; a template volume
+    // of a claim template's name is replaced by it, as the StatefulSet controller does.
+    const claimNames = new Set(claims.map((c) => c.metadata.name));
     const volumes = [
-      ...(template.spec.volumes ?? []),
+      ...(template.spec.volumes ?? []).filter((v) => !claimNames.has(v.name)),
       ...claims.map((c) => ({
         name: c.metadata.name,
         persistentVolumeClaim: { claimName: `${c.metadata.name}-${ref.name}-${ordinal}` },

@@ -99,7 +99,8 @@ function checkTemplate(
 
 /**
  * A StatefulSet's pods mount its volumeClaimTemplates by name as if they were volumes of the
- * template: they are added (after the template's own) for the mount checks to find.
+ * template: they are added (after the template's own, replacing one of the same name, as the
+ * StatefulSet controller does) for the mount checks to find.
  */
 function withClaimTemplates(
   kind: WorkloadKind,
@@ -113,8 +114,12 @@ function withClaimTemplates(
     const name = mapping(mapping(c)?.metadata)?.name;
     return typeof name === "string" ? [{ name, persistentVolumeClaim: { claimName: name } }] : [];
   });
+  // A template volume of a claim template's name is the claim: the controller replaces it
+  // (in place, so the other volumes keep their indexes for the diagnostics' positions).
   const own = Array.isArray(s.volumes) ? s.volumes : [];
-  return { ...s, volumes: [...own, ...extra] };
+  const names = new Set(own.map((v) => mapping(v)?.name));
+  const replaced = own.map((v) => extra.find((e) => e.name === mapping(v)?.name) ?? v);
+  return { ...s, volumes: [...replaced, ...extra.filter((e) => !names.has(e.name))] };
 }
 
 /**
