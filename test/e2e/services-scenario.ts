@@ -14,6 +14,7 @@ import { expect } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, httpGet } from "../support/http.ts";
+import { pollUntil } from "../support/poll.ts";
 import { type PodmanTarget, storeSnapshot } from "../support/store.ts";
 
 export function servicesBundle(o: { lbPort: number; webPort?: number }): string {
@@ -128,6 +129,25 @@ async function scenario(t: PodmanTarget, file: string): Promise<void> {
       .join("\n");
     return [...answers.matchAll(/^Address: ([0-9.]+)$/gm)].map((m) => m[1] ?? "").sort();
   };
+  /** A page through the client pod: retried while the pod's proxy may still be starting. */
+  const fetchVia = async (ip: string, port: number): Promise<string> => {
+    const run = await pollUntil(
+      () => t.cli(["exec", "sv-client-client", "wget", "-q", "-O-", `http://${ip}:${port}/`]),
+      (r) => r.exitCode === 0,
+      30_000,
+      250,
+    );
+    expect(run.exitCode).toBe(0);
+    return run.stdout.trim();
+  };
+  /** The addresses of a name once it has `count` (aardvark-dns may lag a new network). */
+  const resolveAll = (name: string, count: number) =>
+    pollUntil(
+      () => resolve(name),
+      (a) => a.length === count,
+      30_000,
+      250,
+    );
   const networks = async () =>
     (await t.cli(["network", "ls", "--format", "{{.Name}}"])).stdout.split("\n").filter(Boolean);
   const before = await storeSnapshot(t.cli, t.which);
@@ -153,22 +173,18 @@ async function scenario(t: PodmanTarget, file: string): Promise<void> {
     .filter((n) => n.startsWith("sv-web-"))
     .sort();
   expect(webPods).toHaveLength(2);
-  const short = await resolve("sv-web");
+  const short = await resolveAll("sv-web", 2);
   expect(short).toHaveLength(2);
   expect(await resolve("sv-web.default.svc.cluster.local")).toEqual(short);
   expect(await resolve("sv-web.default")).toEqual(short);
-  const served = await Promise.all(
-    short.map((ip) => exec("sv-client-client", `wget -q -O- http://${ip}:80/`)),
-  );
-  expect(served.map((s) => s.trim()).sort()).toEqual(webPods);
+  const served = await Promise.all(short.map((ip) => fetchVia(ip, 80)));
+  expect(served.sort()).toEqual(webPods);
   // The unmapped port answers too (8080 is the pod's own), the mapped one only through kplay.
-  expect((await exec("sv-client-client", `wget -q -O- http://${short[0]}:8080/`)).trim()).toMatch(
-    /^sv-web-/,
-  );
+  expect(await fetchVia(short[0] ?? "", 8080)).toMatch(/^sv-web-/);
 
   // The StatefulSet pod by POD.SERVICE (headless), at the address it has itself.
   const dbIp = (await exec("sv-db-0-db", "hostname -i")).trim().split(/\s+/);
-  expect(await resolve("sv-db-0.sv-db")).toEqual(dbIp);
+  expect(await resolveAll("sv-db-0.sv-db", dbIp.length)).toEqual(dbIp);
   expect(await resolve("sv-db-0.sv-db.default.svc.cluster.local")).toEqual(dbIp);
   expect(await resolve("sv-db")).toEqual(dbIp);
 
@@ -213,8 +229,7 @@ async function scenario(t: PodmanTarget, file: string): Promise<void> {
   ).toHaveLength(2);
   expect(changed.stdout).toMatch(/^pod\/sv-client\s+sv-client\s+\S+\s+unchanged$/m);
   expect(await resolve("sv-web")).toEqual(short);
-  const after = await exec("sv-client-client", `wget -q -O- http://${short[0]}:81/`);
-  expect(webPods).toContain(after.trim());
+  expect(webPods).toContain(await fetchVia(short[0] ?? "", 81));
   expect(await exec("sv-client-client", "echo $SV_WEB_SERVICE_PORT")).toBe("80\n");
 
   const down = await t.kplay(["down", file]);
