@@ -186,16 +186,6 @@ export async function networkLabels(
   return res === undefined ? undefined : (res?.labels ?? {});
 }
 
-/** The names of the networks with a label (`key=value`). */
-export async function listNetworks(client: PodmanClient, label: string): Promise<string[]> {
-  const res = await client.call<{ name: string }[] | null>({
-    method: "GET",
-    path: "/networks/json",
-    query: { filters: JSON.stringify({ label: [label] }) },
-  });
-  return (res ?? []).map((n) => n.name);
-}
-
 /** Labels of a volume, or undefined when there is none of that name. */
 export async function volumeLabels(
   client: PodmanClient,

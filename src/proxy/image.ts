@@ -5,6 +5,7 @@
  * a kplay with another proxy never uses this one's.
  */
 
+import { PlayError } from "../apply/errors.ts";
 import type { PodmanClient } from "../podman/client.ts";
 import { PodmanApiError } from "../podman/errors.ts";
 import { tarOf } from "../podman/tar.ts";
@@ -22,8 +23,8 @@ export function proxyArchitectures(): string[] {
 }
 
 /**
- * Imports the proxy image for Podman's architecture unless it is there; throws a PlayError-
- * like Error for an architecture kplay has no proxy for.
+ * Imports the proxy image for Podman's architecture unless it is there; a PlayError (exit 1,
+ * nothing created yet) for an architecture kplay has no proxy for.
  */
 export async function ensureProxyImage(
   client: PodmanClient,
@@ -35,7 +36,7 @@ export async function ensureProxyImage(
   const arch = info?.host?.arch ?? "";
   const binary = Object.hasOwn(PROXY_BINARIES, arch) ? PROXY_BINARIES[arch] : undefined;
   if (binary === undefined)
-    throw new ProxyImageError(
+    throw new PlayError(
       `Podman runs on ${arch || "an unknown architecture"}, and kplay's port proxy is built for ${proxyArchitectures().join(" and ")} only: a Service port other than its targetPort cannot be mapped`,
     );
   const tar = tarOf(
@@ -63,9 +64,4 @@ export async function ensureProxyImage(
       200,
       `no image after the import: ${JSON.stringify(res)}`,
     );
-}
-
-/** The proxy image could not be made. */
-export class ProxyImageError extends Error {
-  override readonly name = "ProxyImageError";
 }
