@@ -29,7 +29,7 @@ export const DIAGNOSTIC_CODES = {
   "unknown-kind": "the kind is not one kplay knows",
   "bad-api-version": "the apiVersion is wrong for the kind",
   "unsupported-kind": "a real Kubernetes kind that kplay does not play",
-  "ignored-kind": "a real Kubernetes kind that kplay skips (Service)",
+  "ignored-kind": "a real Kubernetes kind that kplay skips (Ingress, RBAC, custom resources, …)",
   // Fields
   "unknown-field": "a field the Kubernetes API does not have",
   "missing-field": "a required field is absent",

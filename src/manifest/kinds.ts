@@ -1,7 +1,7 @@
 /**
  * What kplay does with each Kubernetes kind: Pods and workloads are played, ConfigMaps,
- * Secrets and PersistentVolumeClaims feed them, Lists are flattened, Services wait for the
- * networking work (a warning), cluster-only kinds and custom resources are validated as far
+ * Secrets and PersistentVolumeClaims feed them, Lists are flattened, Services give pods their
+ * names and ports (manifest/service.ts, graph/services.ts), cluster-only kinds and custom resources are validated as far
  * as their schema is known and then ignored with a warning.
  */
 import { K8S_ROOTS } from "./k8s-fields.generated.ts";
