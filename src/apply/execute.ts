@@ -1,6 +1,7 @@
 import { LABEL_MANAGED, LABEL_POD } from "../plan/labels.ts";
 import { imageUserProblem } from "../plan/security.ts";
 import type {
+  CheckHostPortsStep,
   PodPlan,
   PostStartStep,
   PrepareVolumesStep,
@@ -161,21 +162,9 @@ export async function runStep(
         );
       }
       return;
-    case "check-host-ports": {
-      const floor = options.unprivilegedPortStart;
-      const low = floor === undefined ? undefined : step.ports.find((p) => p.hostPort < floor);
-      if (low?.service !== undefined && floor !== undefined) {
-        throw new PlayError(
-          `Service "${low.service}" publishes port ${low.hostPort} on the host, below ${floor}, which rootless Podman cannot bind; use a port (LoadBalancer) or nodePort of ${floor} or more, or lower net.ipv4.ip_unprivileged_port_start (sudo sysctl net.ipv4.ip_unprivileged_port_start=${low.hostPort})`,
-        );
-      }
-      if (low && floor !== undefined) {
-        throw new PlayError(
-          `hostPort ${low.hostPort} of container "${low.container}" is below ${floor}, which rootless Podman cannot bind; use a hostPort of ${floor} or more (or lower net.ipv4.ip_unprivileged_port_start)`,
-        );
-      }
+    case "check-host-ports":
+      checkHostPorts(step.ports, options.unprivilegedPortStart);
       return;
-    }
     case "ensure-image": {
       const facts = await ensureImage(
         client,
@@ -420,6 +409,26 @@ function base64Bytes(text: string): Uint8Array {
  * after the request was sent), Podman may have created it anyway: it is journaled as
  * uncertain, and the rollback removes it only if it exists.
  */
+/**
+ * Refuses a host port rootless Podman cannot bind (`floor`: its unprivileged port start;
+ * undefined when Podman may bind any), with the fix: a container's hostPort, or a port a
+ * Service publishes.
+ */
+export function checkHostPorts(
+  ports: CheckHostPortsStep["ports"],
+  floor: number | undefined,
+): void {
+  const low = floor === undefined ? undefined : ports.find((p) => p.hostPort < floor);
+  if (!low || floor === undefined) return;
+  if (low.service !== undefined)
+    throw new PlayError(
+      `Service "${low.service}" publishes port ${low.hostPort} on the host, below ${floor}, which rootless Podman cannot bind; use a port (LoadBalancer) or nodePort of ${floor} or more, or lower net.ipv4.ip_unprivileged_port_start (sudo sysctl net.ipv4.ip_unprivileged_port_start=${low.hostPort})`,
+    );
+  throw new PlayError(
+    `hostPort ${low.hostPort} of container "${low.container}" is below ${floor}, which rootless Podman cannot bind; use a hostPort of ${floor} or more (or lower net.ipv4.ip_unprivileged_port_start)`,
+  );
+}
+
 export async function recordCreate<T>(
   journal: Journal,
   entry: CreatedEntry,

@@ -12,7 +12,7 @@ import { listPods, type PodListEntry } from "../podman/objects.ts";
 import { ensureProxyImage } from "../proxy/image.ts";
 import { mapSettled } from "./concurrency.ts";
 import { PlayAborted } from "./errors.ts";
-import { type ExecuteOptions, runStep } from "./execute.ts";
+import { checkHostPorts, type ExecuteOptions, runStep } from "./execute.ts";
 import { Journal } from "./journal.ts";
 import { ensureNetwork } from "./networks.ts";
 import { type ObjectResult, rollOut } from "./rollout.ts";
@@ -57,21 +57,17 @@ export async function executePlan(
   });
   for (const r of images) if (r.status === "rejected") throw new PlayAborted(r.reason, [], []);
   // A Service port rootless Podman cannot publish fails the play before its network exists.
-  for (const step of plan.objects.flatMap((o) => o.pods.flatMap((p) => p.steps))) {
-    if (step.action !== "check-host-ports" || !step.ports.some((p) => p.service !== undefined))
-      continue;
-    const services = { ...step, ports: step.ports.filter((p) => p.service !== undefined) };
-    try {
-      await runStep(
-        client,
-        services,
-        new Journal(),
-        { id: "", containers: [], warnings: [] },
-        options,
-      );
-    } catch (e) {
-      throw new PlayAborted(e, [], []);
-    }
+  const servicePorts = plan.objects.flatMap((o) =>
+    o.pods.flatMap((p) =>
+      p.steps.flatMap((s) =>
+        s.action === "check-host-ports" ? s.ports.filter((x) => x.service !== undefined) : [],
+      ),
+    ),
+  );
+  try {
+    checkHostPorts(servicePorts, options.unprivilegedPortStart);
+  } catch (e) {
+    throw new PlayAborted(e, [], []);
   }
   if (plan.proxyImage) {
     try {

@@ -29,7 +29,9 @@ export function lockPath(
 }
 
 /** Whether a process with this pid exists (EPERM: it does, as another user's). */
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
+  // 0 and negative pids name process groups, never one process.
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

@@ -10,6 +10,7 @@
  */
 import type { Container, Pod } from "../manifest/model.ts";
 import type { ServiceObject, ServicePort } from "../manifest/objects.ts";
+import { matchesSelector } from "../manifest/selector.ts";
 import { NODE_PORT_MAX, NODE_PORT_MIN } from "../manifest/service.ts";
 import { hashJson } from "./hash.ts";
 import type {
@@ -64,6 +65,7 @@ export function applyServices(
       (s.spec.ports ?? []).forEach((port, i) => {
         const protocol = port.protocol ?? "TCP";
         if (protocol === "SCTP") return;
+        const proto = protocol === "UDP" ? "udp" : "tcp";
         const hostPort =
           type === "LoadBalancer"
             ? port.port
@@ -72,7 +74,7 @@ export function applyServices(
         published.push({
           hostPort,
           port: port.port,
-          protocol: protocol === "UDP" ? "udp" : "tcp",
+          protocol: proto,
           ...(first ? { pod: first.doc.name } : {}),
         });
         if (!first || target === undefined) return;
@@ -81,7 +83,7 @@ export function applyServices(
           service: s.ref.name,
           hostPort,
           containerPort: target,
-          protocol: protocol === "UDP" ? "udp" : "tcp",
+          protocol: proto,
         });
         publishers.set(first.doc.name, list);
       });
@@ -135,8 +137,7 @@ function selects(s: ServiceObject, p: PodInstance): boolean {
   const selector = s.spec.selector;
   if (!selector || Object.keys(selector).length === 0) return false;
   if (p.doc.namespace !== s.ref.namespace || p.doc.pod.spec.hostNetwork) return false;
-  const labels = p.doc.pod.metadata.labels ?? {};
-  return Object.entries(selector).every(([k, v]) => Object.hasOwn(labels, k) && labels[k] === v);
+  return matchesSelector({ matchLabels: selector }, p.doc.pod.metadata.labels ?? {});
 }
 
 /** The port a Service port reaches in a pod: a number, or the named container port. */

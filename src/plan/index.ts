@@ -37,7 +37,7 @@ import {
 } from "./labels.ts";
 import { podCreateBody } from "./pod.ts";
 import type { Projection } from "./projections.ts";
-import { PROXY_CONTAINER, proxyContainer } from "./proxy.ts";
+import { proxyContainer } from "./proxy.ts";
 import { DEFAULT_SECCOMP_ROOT } from "./security.ts";
 import type {
   CreateContainerStep,
@@ -95,12 +95,9 @@ export function planState(state: DesiredState, options: PlanOptions = {}): Plan 
       });
     }),
   );
-  const proxied = objects.some((o) =>
-    o.pods.some((p) =>
-      p.steps.some(
-        (s) => s.action === "create-container" && s.name.endsWith(`-${PROXY_CONTAINER}`),
-      ),
-    ),
+  // Some pod maps a Service port to another one: it runs kplay's proxy (plan/proxy.ts).
+  const proxied = state.objects.some((o) =>
+    o.pods.some((p) => (p.network?.proxies.length ?? 0) > 0),
   );
   return {
     kind: "kplay.plan",

@@ -13,9 +13,10 @@ import { networkName } from "../../graph/services.ts";
 import { LABEL_MANAGED, LABEL_NAMESPACE } from "../../plan/labels.ts";
 import type { PodmanClient } from "../../podman/client.ts";
 import { readHostInfo } from "../../podman/info.ts";
-import { inspectPod, listPods } from "../../podman/objects.ts";
+import { inspectPod, listPods, removeContainer } from "../../podman/objects.ts";
 import { ensureProxyImage, PROXY_IMAGE } from "../../proxy/image.ts";
 import { connect } from "../connect.ts";
+import { alive } from "../endpoint-lock.ts";
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../io.ts";
 import { unprivilegedPortStart } from "../node-facts.ts";
 import { resolveTarget } from "./logs.ts";
@@ -131,18 +132,7 @@ export async function runPortForward(
     });
     return EXIT_OK;
   } finally {
-    if (helper) {
-      await client
-        .call(
-          {
-            method: "DELETE",
-            path: `/containers/${encodeURIComponent(helper)}`,
-            query: { force: "true" },
-          },
-          { ok: [404] },
-        )
-        .catch(() => undefined);
-    }
+    if (helper) await removeContainer(client, helper).catch(() => undefined);
     await client.transport.close();
   }
 }
@@ -231,21 +221,6 @@ async function removeStale(client: PodmanClient): Promise<void> {
   for (const c of listed ?? []) {
     const [pid, host] = (c.Labels?.[LABEL_FORWARD] ?? "").split("@");
     if (host !== hostname() || alive(Number(pid))) continue;
-    await client
-      .call(
-        { method: "DELETE", path: `/containers/${c.Id}`, query: { force: "true" } },
-        { ok: [404] },
-      )
-      .catch(() => undefined);
-  }
-}
-
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    await removeContainer(client, c.Id).catch(() => undefined);
   }
 }
