@@ -2,14 +2,6 @@ import { cac } from "cac";
 import { isIp } from "../manifest/ip.ts";
 import { checkDns1123Label } from "../manifest/names.ts";
 import { own } from "../manifest/own.ts";
-import { runDown } from "./commands/down.ts";
-import { runLogs } from "./commands/logs.ts";
-import { runPlan } from "./commands/plan.ts";
-import { runPlay } from "./commands/play.ts";
-import { runPortForward } from "./commands/port-forward.ts";
-import { runPs } from "./commands/ps.ts";
-import { runValidate } from "./commands/validate.ts";
-import { runVersion } from "./commands/version.ts";
 import { DEFAULT_WAIT_MS, parseDuration } from "./duration.ts";
 import { describeFailure } from "./failure.ts";
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from "./io.ts";
@@ -151,7 +143,7 @@ export async function runCli(
     .option("-R, --recursive", RECURSIVE)
     .option("-n, --namespace <namespace>", NAMESPACE)
     .option("-q, --quiet", "Print nothing on success")
-    .action((args: string[], o: Options) => {
+    .action(async (args: string[], o: Options) => {
       const c = common(o);
       const infra = str(o.infraImage);
       const wait =
@@ -164,7 +156,7 @@ export async function runCli(
       if (wait !== undefined && !start) {
         throw new UsageError("--wait needs the pods started; drop --start=false or --wait");
       }
-      result = runPlay(io, files(args), {
+      result = (await import("./commands/play.ts")).runPlay(io, files(args), {
         ...withUrl(c),
         start,
         replace: bool(o.replace, false),
@@ -184,8 +176,8 @@ export async function runCli(
     .option("-R, --recursive", RECURSIVE)
     .option("-n, --namespace <namespace>", NAMESPACE)
     .option("-q, --quiet", "Print nothing on success")
-    .action((args: string[], o: Options) => {
-      result = runDown(io, files(args), {
+    .action(async (args: string[], o: Options) => {
+      result = (await import("./commands/down.ts")).runDown(io, files(args), {
         ...withUrl(common(o)),
         volumes: bool(o.volumes, false),
         recursive: bool(o.recursive, false),
@@ -207,9 +199,9 @@ export async function runCli(
     .option("--strict", "Treat warnings as errors")
     .option("-R, --recursive", RECURSIVE)
     .option("-n, --namespace <namespace>", NAMESPACE)
-    .action((args: string[], o: Options) => {
+    .action(async (args: string[], o: Options) => {
       const infra = str(o.infraImage);
-      result = runPlan(io, files(args), {
+      result = (await import("./commands/plan.ts")).runPlan(io, files(args), {
         strict: bool(o.strict, false),
         recursive: bool(o.recursive, false),
         ...namespaceOf(o),
@@ -224,8 +216,8 @@ export async function runCli(
     .option("--strict", "Treat warnings as errors")
     .option("-R, --recursive", RECURSIVE)
     .option("-n, --namespace <namespace>", NAMESPACE)
-    .action((args: string[], o: Options) => {
-      result = runValidate(io, files(args), {
+    .action(async (args: string[], o: Options) => {
+      result = (await import("./commands/validate.ts")).runValidate(io, files(args), {
         strict: bool(o.strict, false),
         recursive: bool(o.recursive, false),
         ...namespaceOf(o),
@@ -242,13 +234,13 @@ export async function runCli(
     .option("-n, --namespace <namespace>", 'The namespace of a KIND/NAME (default "default")')
     .option("-f, --follow", "Keep printing new lines until interrupted")
     .option("--tail <n>", "Only the last N lines")
-    .action((pod: string, o: Options) => {
+    .action(async (pod: string, o: Options) => {
       const container = str(o.container);
       const tail = str(o.tail);
       if (tail !== undefined && !/^\d+$/.test(tail))
         throw new UsageError(`--tail takes a whole number, got "${tail}"`);
       const url = str(o.url);
-      result = runLogs(io, pod, {
+      result = (await import("./commands/logs.ts")).runLogs(io, pod, {
         ...(url === undefined ? {} : { url }),
         ...namespaceOf(o),
         debug: bool(o.debug, false),
@@ -265,10 +257,10 @@ export async function runCli(
     )
     .option("-n, --namespace <namespace>", 'The namespace of the target (default "default")')
     .option("--address <ip>", "The host address to listen on (default 127.0.0.1)")
-    .action((target: string, ports: string[], o: Options) => {
+    .action(async (target: string, ports: string[], o: Options) => {
       const url = str(o.url);
       const address = addressOf(o).serviceAddress;
-      result = runPortForward(io, target, ports, {
+      result = (await import("./commands/port-forward.ts")).runPortForward(io, target, ports, {
         ...(url === undefined ? {} : { url }),
         ...namespaceOf(o),
         ...(address ? { address } : {}),
@@ -281,15 +273,22 @@ export async function runCli(
       "ps [what]",
       "List the pods kplay created; `ps workloads` (or deployments, statefulsets, jobs…) lists their owners",
     )
-    .action((what: string | undefined, o: Options) => {
-      result = runPs(io, { ...withUrl(common(o)), ...(what ? { what } : {}) }, now());
+    .action(async (what: string | undefined, o: Options) => {
+      result = (await import("./commands/ps.ts")).runPs(
+        io,
+        { ...withUrl(common(o)), ...(what ? { what } : {}) },
+        now(),
+      );
     });
 
   cli
     .command("version", "Show kplay's version, commit and build, and Podman's")
     .option("--client", "Only kplay's own; do not contact Podman")
-    .action((o: Options) => {
-      result = runVersion(io, { ...withUrl(common(o)), client: bool(o.client, false) });
+    .action(async (o: Options) => {
+      result = (await import("./commands/version.ts")).runVersion(io, {
+        ...withUrl(common(o)),
+        client: bool(o.client, false),
+      });
     });
 
   cli.help();
@@ -299,7 +298,11 @@ export async function runCli(
   try {
     const parsed = cli.parse(["kplay", "kplay", ...forMri(args)], { run: false });
     if (parsed.options.help) return EXIT_OK;
-    if (parsed.options.version) return await runVersion(io, { output: "table", client: true });
+    if (parsed.options.version)
+      return await (await import("./commands/version.ts")).runVersion(io, {
+        output: "table",
+        client: true,
+      });
     if (!cli.matchedCommand) {
       const what = args[0] === undefined ? "No command given" : `Unknown command "${args[0]}"`;
       throw new UsageError(`${what}; run kplay --help for the list`);
