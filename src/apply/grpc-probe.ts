@@ -3,7 +3,6 @@
  * grpc.health.v1.Health/Check over plaintext HTTP/2, passing when the answer is SERVING.
  * Hand-rolled (one protobuf string field each way) so kplay needs no gRPC library.
  */
-import { connect } from "node:http2";
 
 /** Pass, or fail with the reason the user reads. */
 export type GrpcResult = { ok: true } | { ok: false; reason: string };
@@ -39,12 +38,14 @@ export function decodeHealthStatus(message: Uint8Array): number | undefined {
 }
 
 /** Calls Health/Check on host:port within timeoutMs. */
-export function grpcHealthCheck(
+export async function grpcHealthCheck(
   host: string,
   port: number,
   service: string,
   timeoutMs: number,
 ): Promise<GrpcResult> {
+  // Loaded on first use, as probe.ts loads node:http: node:http2 costs start-up otherwise.
+  const { connect } = await import("node:http2");
   return new Promise((resolve) => {
     const authority = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
     const session = connect(authority);

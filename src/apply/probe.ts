@@ -4,9 +4,6 @@
  * every probed port on 127.0.0.1), so the image needs no curl or nc; exec runs through
  * libpod's exec API.
  */
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { connect as netConnect } from "node:net";
 import { probePort } from "../plan/probes.ts";
 import type { PlannedProbe } from "../plan/types.ts";
 import type { PodmanClient } from "../podman/client.ts";
@@ -79,13 +76,17 @@ function describe(e: unknown): string {
  * HTTP_PROXY when that is set, and a proxy cannot reach the host's 127.0.0.1. As the kubelet
  * does, an HTTPS probe does not verify the certificate, and a redirect is an answer.
  */
-function httpProbe(
+async function httpProbe(
   url: string,
   headers: Record<string, string>,
   timeoutMs: number,
 ): Promise<ProbeResult> {
+  // Loaded on first use: node:http and node:https cost every command's start-up otherwise
+  // (a bundle loads every static import of a builtin at once; docs/benchmarks.md).
+  const send = url.startsWith("https:")
+    ? (await import("node:https")).request
+    : (await import("node:http")).request;
   return new Promise((resolve) => {
-    const send = url.startsWith("https:") ? httpsRequest : httpRequest;
     const req = send(url, { headers, agent: false, rejectUnauthorized: false }, (res) => {
       const status = res.statusCode ?? 0;
       // The kubelet counts 200-399 as success.
@@ -106,9 +107,10 @@ function httpProbe(
   });
 }
 
-function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+async function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+  const { connect } = await import("node:net");
   return new Promise((resolve) => {
-    const socket = netConnect({ host, port });
+    const socket = connect({ host, port });
     const done = (r: ProbeResult) => {
       socket.destroy();
       resolve(r);

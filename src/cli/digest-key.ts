@@ -4,7 +4,6 @@
  * plans and on Podman's secrets; keyed, it tells nothing about the value to whoever reads it.
  * Another machine (or user) has another key: its first play replaces the Podman secrets.
  */
-import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -27,7 +26,7 @@ export function digestKey(env: Readonly<Record<string, string | undefined>>): Ui
     // none yet
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const key = randomBytes(32);
+  const key = crypto.getRandomValues(new Uint8Array(32));
   // Written to a new name and renamed would be atomic; two first plays at once agreeing on
   // one key matters more, so the file is created exclusively and re-read if another won.
   try {

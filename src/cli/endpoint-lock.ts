@@ -6,9 +6,9 @@
  * whose process is gone (killed with SIGKILL) is stale and taken over. Waiting ends with the
  * command's signal (Ctrl-C).
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { sha256 } from "../graph/digest.ts";
 import { stateDir } from "./digest-key.ts";
 import { interrupted } from "./io.ts";
 
@@ -24,7 +24,7 @@ export function lockPath(
   env: Readonly<Record<string, string | undefined>>,
   endpoint: string,
 ): string {
-  const id = createHash("sha256").update(endpoint).digest("hex").slice(0, 16);
+  const id = sha256().update(endpoint).digest("hex").slice(0, 16);
   return join(stateDir(env), "locks", `${id}.lock`);
 }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { type Diagnostic, hasErrors } from "../diagnostics/diagnostic.ts";
 import { renderDiagnostics } from "../diagnostics/render.ts";
 import { buildDesiredState } from "../graph/index.ts";
@@ -70,7 +69,7 @@ export function checkSources(
   });
   const state = buildDesiredState(result.validPods, result.validObjects, {
     digestKey: key,
-    nonce: randomUUID(),
+    nonce: crypto.randomUUID(),
   });
   const pods = state.objects.flatMap((o) =>
     o.pods.map((p) => ({ ...p.doc, owner: ownerLabel(o.ref) })),

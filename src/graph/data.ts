@@ -4,8 +4,9 @@
  * stands for it (HMAC-SHA256 under a key kept on this machine, see cli/digest-key.ts), so a
  * changed value is noticed without the value, or a plain hash of it, being written anywhere.
  */
-import { createHmac } from "node:crypto";
+
 import type { ClaimObject, ObjectRef, SecretObject } from "../manifest/objects.ts";
+import { sha256 } from "./digest.ts";
 import { podmanName, secretName } from "./names.ts";
 import type { ClaimResource, PodInstance, SecretResource } from "./types.ts";
 
@@ -35,7 +36,7 @@ export function secretDigest(
   key: string,
   value: Uint8Array,
 ): string {
-  const mac = createHmac("sha256", digestKey);
+  const mac = sha256(digestKey);
   mac.update(`${secret.namespace}/${secret.name}/${key}\u0000`);
   mac.update(value);
   return `hmac-sha256:${mac.digest("hex").slice(0, 32)}`;

@@ -1,9 +1,9 @@
 /** Content hashes of JSON values: the same value always gives the same hash. */
-import { createHash } from "node:crypto";
+import { sha256 } from "./digest.ts";
 
 /** Hashes a JSON value with sorted keys, so equal specs always give equal hashes. */
 export function hashJson(value: unknown): string {
-  return createHash("sha256").update(stableStringify(value)).digest("hex").slice(0, 16);
+  return sha256().update(stableStringify(value)).digest("hex").slice(0, 16);
 }
 
 /** JSON.stringify with object keys sorted at every level. */
@@ -23,7 +23,7 @@ export function stableStringify(value: unknown): string {
  * `metadata.uid` for objects that name none, so plans stay deterministic.
  */
 export function stableUuid(seed: string): string {
-  const hex = createHash("sha256").update(seed).digest("hex");
+  const hex = sha256().update(seed).digest("hex");
   const variant = ((Number.parseInt(hex[16] ?? "0", 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

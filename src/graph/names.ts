@@ -5,7 +5,7 @@
  * of workloads are named as their controllers name them on a cluster, with suffixes derived
  * from the workload, not drawn at random, so the names stay the same across re-plays.
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "./digest.ts";
 
 /** The Podman name of a namespaced object (a pod, a claim's volume). */
 export function podmanName(namespace: string, name: string): string {
@@ -22,7 +22,7 @@ const SAFE = "bcdfghjklmnpqrstvwxz2456789";
 
 /** `length` characters of the safe alphabet derived from `parts`. */
 export function safeSuffix(length: number, ...parts: readonly (string | number)[]): string {
-  const digest = createHash("sha256").update(parts.join("\u0000")).digest();
+  const digest = sha256().update(parts.join("\u0000")).digest();
   let out = "";
   for (let i = 0; i < length; i++) out += SAFE[(digest[i] ?? 0) % SAFE.length];
   return out;
