@@ -28,6 +28,7 @@ export function reportSupport(
 ): boolean {
   // An empty value asks for nothing, so there is nothing to ignore or to refuse.
   if (isEmpty(value)) return false;
+  if (entry.status !== "ignored" && entry.status !== "unsupported") return false;
   const where = formatPath(path);
   if (entry.status === "ignored") {
     report(

@@ -106,6 +106,8 @@ function expectedName(issue: Issue): string {
 
 /** Whether `path` or one of its ancestors was already reported. */
 export function isUnderReported(path: FieldPath, reported: ReadonlySet<string>): boolean {
+  // The usual case, a valid object: nothing to format and look up.
+  if (reported.size === 0) return false;
   for (let i = path.length; i >= 0; i--)
     if (reported.has(formatPath(path.slice(0, i)))) return true;
   return false;
