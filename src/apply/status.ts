@@ -57,6 +57,8 @@ export async function listKplayPods(client: PodmanClient): Promise<PodStatus[]> 
       );
       const restarts = await Promise.all(
         apps.map(async (c) => {
+          // One inspect per container only where the list does not say (Podman 4.3).
+          if (typeof c.Restarts === "number") return c.Restarts;
           const info = await client.call<{ RestartCount?: number }>({
             method: "GET",
             path: `/containers/${c.Id}/json`,

@@ -226,6 +226,8 @@ export interface ContainerListEntry {
   readonly State: string;
   readonly ExitCode?: number;
   readonly Labels?: Record<string, string> | null;
+  /** Restarts so far, where the list carries it (newer Podmans; 4.3 does not: inspect then). */
+  readonly Restarts?: number;
 }
 
 /** Lists every container (running or not) of a pod, the infra container included. */
