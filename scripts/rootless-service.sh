@@ -22,6 +22,7 @@
 #        runs for DIR (by pid), deletes DIR. Works on a dead service (cleanup after a
 #        killed run). No-op if DIR is gone; refuses a DIR that was never one of ours.
 #        The user itself stays (cheap to keep, shared by concurrent runs).
+# prepare: the user, configuration and store (with the test image) of start, and no service.
 # status: exit 0 if the service of DIR answers.
 #
 # The manual equivalent for a look around as that user:
@@ -36,7 +37,7 @@ KPLAY_ROOTLESS_USER=kplay-rootless
 KPLAY_ROOTLESS_IMAGE=localhost/busybox:test
 
 usage() {
-  kplay_log "usage: rootless-service.sh start|stop|status DIR"
+  kplay_log "usage: rootless-service.sh start|prepare|stop|status DIR"
   exit 2
 }
 [[ $# -eq 2 ]] || usage
@@ -283,8 +284,30 @@ status() {
   service_pid >/dev/null && kplay_ping "$sock"
 }
 
+# prepare: what start does, without a service: the user, its configuration and store with
+# the test image in DIR, for a test that lets something else start the service (kplay's
+# own, test/e2e/autostart.test.ts). The podman CLI's pause process is ended, so DIR/run
+# holds no live state. stop cleans up as after start.
+prepare() {
+  command -v podman >/dev/null || kplay_die "podman is not installed: run scripts/setup.sh"
+  ensure_user
+  if [[ -c /dev/net/tun && "$(stat -c %a /dev/net/tun)" != 666 ]]; then
+    chmod 0666 /dev/net/tun
+  fi
+  mkdir -p "$dir"
+  chmod 0711 "$dir"
+  as_user test -x "$dir" ||
+    kplay_die "user $user cannot reach $dir (a folder above it is not traversable: chmod o+x it)"
+  printf '%s\n' "$user" >"$dir/user"
+  install -d -m 0700 -o "$user" -g "$user" "$home" "$xdg"
+  write_config
+  kplay_build_images upodman_import_stdin "$KPLAY_ROOTLESS_IMAGE"
+  kill_dir_pids
+}
+
 case "$cmd" in
 start) start ;;
+prepare) prepare ;;
 stop) stop ;;
 status) status ;;
 *) usage ;;

@@ -102,20 +102,29 @@ export async function runCli(
   let result: Promise<number> | number | undefined;
   const common = (o: Options) => ({
     url: str(o.url),
+    connection: str(o.connection),
     output: parseFormat(o.output),
     debug: bool(o.debug, false),
     quiet: bool(o.quiet, false),
     strict: bool(o.strict, false),
   });
-  const withUrl = <T extends { url: string | undefined }>(o: T) => {
-    const { url, ...rest } = o;
-    return url === undefined ? rest : { ...rest, url };
+  const withUrl = <T extends { url: string | undefined; connection: string | undefined }>(o: T) => {
+    const { url, connection, ...rest } = o;
+    return {
+      ...rest,
+      ...(url === undefined ? {} : { url }),
+      ...(connection === undefined ? {} : { connection }),
+    };
   };
 
   cli
     .option(
       "--url <url>",
       "Podman API address: unix:///path or tcp://host:port (default: CONTAINER_HOST, then the usual sockets)",
+    )
+    .option(
+      "--connection <name>",
+      "A Podman connection by name (podman system connection list; default: CONTAINER_CONNECTION, then Podman's default)",
     )
     .option("-o, --output <format>", "Output format where the output is data: table, json or yaml")
     .option("--debug", "Show internal details of unexpected errors");

@@ -1,8 +1,12 @@
 import type { Endpoint } from "./types.ts";
 
-/** Parses `unix:///path`, `unix:/path`, `tcp://host:port` or a bare absolute socket path. */
-export function parseEndpoint(url: string): Endpoint | undefined {
+/**
+ * Parses `unix:///path`, `unix:/path`, `tcp://host:port`, a bare absolute socket path, or
+ * `ssh://[user@]host[:port]/path/to/podman.sock` (with the key to log in with, if any).
+ */
+export function parseEndpoint(url: string, identity?: string): Endpoint | undefined {
   if (url.startsWith("/")) return { kind: "unix", path: url };
+  if (url.startsWith("ssh://")) return parseSsh(url, identity);
   if (url.startsWith("unix://")) {
     const path = url.slice("unix://".length);
     return path.startsWith("/") ? { kind: "unix", path } : undefined;
@@ -23,6 +27,29 @@ export function parseEndpoint(url: string): Endpoint | undefined {
   return undefined;
 }
 
+function parseSsh(url: string, identity: string | undefined): Endpoint | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const parsed = new URL(url);
+  const host = parsed.hostname.replace(/^\[|\]$/g, "");
+  const path = decodeURIComponent(parsed.pathname);
+  // Podman's own default path is asked of the remote podman; kplay needs it written out.
+  if (!host || !path.startsWith("/") || path === "/" || parsed.search || parsed.hash)
+    return undefined;
+  const port = parsed.port === "" ? undefined : Number(parsed.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) return undefined;
+  const user = parsed.username === "" ? undefined : decodeURIComponent(parsed.username);
+  // A password in the URL would end up in process lists and traces: ssh keys only.
+  if (parsed.password) return undefined;
+  return {
+    kind: "ssh",
+    host,
+    path,
+    ...(port === undefined ? {} : { port }),
+    ...(user === undefined ? {} : { user }),
+    ...(identity ? { identity } : {}),
+  };
+}
+
 /**
  * Says why a candidate is not an address kplay can use: a Windows named pipe (`npipe://`,
  * what `podman machine` gives on Windows), which no transport of kplay's opens yet, or
@@ -33,7 +60,10 @@ export function describeUnusableEndpoint(candidate: EndpointCandidate): string {
   if (candidate.url.startsWith("npipe:")) {
     return `${what} is a Windows named pipe, which kplay cannot open yet: run kplay inside the Podman machine (podman machine ssh), or give a tcp://host:port address that reaches its API`;
   }
-  return `${what} is not a Podman address (use unix:///path or tcp://host:port)`;
+  if (candidate.url.startsWith("ssh://")) {
+    return `${what} is not a usable ssh address: write ssh://[user@]host[:port]/path/to/podman.sock (no password; the socket's path in full, e.g. /run/user/1000/podman/podman.sock)`;
+  }
+  return `${what} is not a Podman address (use unix:///path, tcp://host:port or ssh://user@host/path/to/podman.sock)`;
 }
 
 export interface EndpointCandidate {

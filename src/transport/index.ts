@@ -15,6 +15,10 @@ export async function openTransport(
   endpoint: Endpoint,
   runtime = detectRuntime(),
 ): Promise<Transport> {
+  if (endpoint.kind === "ssh") {
+    const { openSshTransport } = await import("./ssh.ts");
+    return openSshTransport(endpoint, (local) => openTransport(local, runtime));
+  }
   switch (runtime) {
     case "bun":
       return (await import("./bun.ts")).createBunTransport(endpoint);

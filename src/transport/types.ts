@@ -3,10 +3,23 @@
  * only the adapters in this folder name Bun, Deno or undici.
  */
 
-/** Where Podman listens: a unix socket path, or a TCP host and port. */
+/**
+ * Where Podman listens: a unix socket path, a TCP host and port, or a unix socket on
+ * another machine reached through the system `ssh` (`ssh://user@host:port/path`).
+ */
 export type Endpoint =
   | { readonly kind: "unix"; readonly path: string }
-  | { readonly kind: "tcp"; readonly host: string; readonly port: number };
+  | { readonly kind: "tcp"; readonly host: string; readonly port: number }
+  | {
+      readonly kind: "ssh";
+      readonly host: string;
+      readonly port?: number;
+      readonly user?: string;
+      /** The socket's path on that machine. */
+      readonly path: string;
+      /** The private key to log in with (a connection's `identity`, CONTAINER_SSHKEY). */
+      readonly identity?: string;
+    };
 
 export interface HttpRequest {
   readonly method: "GET" | "POST" | "PUT" | "DELETE" | "HEAD";
@@ -57,12 +70,21 @@ export function requestTarget(req: Pick<HttpRequest, "path" | "query">): string 
 
 /** The base URL used with the socket (its host is ignored on unix sockets). */
 export function baseUrl(endpoint: Endpoint): string {
-  return endpoint.kind === "unix" ? "http://d" : `http://${endpoint.host}:${endpoint.port}`;
+  return endpoint.kind === "tcp" ? `http://${endpoint.host}:${endpoint.port}` : "http://d";
 }
 
 /** Describes an endpoint for messages. */
 export function describeEndpoint(endpoint: Endpoint): string {
-  return endpoint.kind === "unix"
-    ? `unix://${endpoint.path}`
-    : `tcp://${endpoint.host}:${endpoint.port}`;
+  switch (endpoint.kind) {
+    case "unix":
+      return `unix://${endpoint.path}`;
+    case "tcp":
+      return `tcp://${endpoint.host}:${endpoint.port}`;
+    case "ssh": {
+      const host = endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host;
+      const user = endpoint.user === undefined ? "" : `${endpoint.user}@`;
+      const port = endpoint.port === undefined ? "" : `:${endpoint.port}`;
+      return `ssh://${user}${host}${port}${endpoint.path}`;
+    }
+  }
 }

@@ -116,7 +116,7 @@ test("an address that is not a Podman address is a usage error (exit 2)", async 
   expect(run).toEqual({
     stdout: "",
     stderr:
-      'kplay: --url "ftp://example.invalid/" is not a Podman address (use unix:///path or tcp://host:port)\n',
+      'kplay: --url "ftp://example.invalid/" is not a Podman address (use unix:///path, tcp://host:port or ssh://user@host/path/to/podman.sock)\n',
     exitCode: 2,
   });
   expectNoStackTrace(run.stderr);

@@ -39,8 +39,12 @@ test("dist/kplay reads no .env and runs no bunfig.toml preload from its working 
   const env: Record<string, string | undefined> = {
     ...process.env,
     XDG_RUNTIME_DIR: join(work, "xdg"),
+    // No podman on PATH: with nothing answering, kplay would otherwise start root's own
+    // Podman service (a system store this test must not touch).
+    PATH: "",
   };
   delete env.CONTAINER_HOST;
+  delete env.CONTAINER_CONNECTION;
   const run = await runCommand([kplay, "version"], { cwd: work, env });
   expect(run.exitCode).toBe(0);
   expect(run.stdout).not.toContain("from-dotenv");

@@ -33,6 +33,8 @@ export interface DownFlags {
   /** Read the sub-folders of folder arguments too (`-R`). */
   readonly recursive?: boolean;
   readonly url?: string;
+  /** A Podman connection name (`--connection`). */
+  readonly connection?: string;
   readonly strict: boolean;
   readonly quiet: boolean;
   readonly output: OutputFormat;
@@ -54,7 +56,7 @@ export async function runDown(
   });
   if (!loaded.ok) return EXIT_USAGE;
   const { state } = loaded;
-  const { client } = await connect(flags.url, io.env, flags.debug ? io.stderr : undefined);
+  const { client } = await connect(flags, io.env, flags.debug ? io.stderr : undefined, io.stderr);
   let lock: EndpointLock | undefined;
   try {
     lock = await lockForCommand(

@@ -16,6 +16,8 @@ import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../io.ts";
 
 export interface LogsFlags {
   readonly url?: string;
+  /** A Podman connection name (`--connection`). */
+  readonly connection?: string;
   /** The namespace of a `kind/name` target (default "default"). */
   readonly namespace?: string;
   readonly container?: string;
@@ -37,7 +39,7 @@ export interface PodMember {
  * the command is interrupted.
  */
 export async function runLogs(io: CliIo, arg: string, flags: LogsFlags): Promise<number> {
-  const { client } = await connect(flags.url, io.env, flags.debug ? io.stderr : undefined);
+  const { client } = await connect(flags, io.env, flags.debug ? io.stderr : undefined, io.stderr);
   try {
     const target = await resolveTarget(client, arg, flags.namespace ?? "default");
     if ("error" in target) {

@@ -28,6 +28,8 @@ export interface PlayFlags {
   /** The namespace of objects that name none (`-n`). */
   readonly namespace?: string;
   readonly url?: string;
+  /** A Podman connection name (`--connection`). */
+  readonly connection?: string;
   readonly strict: boolean;
   readonly start: boolean;
   readonly replace: boolean;
@@ -59,9 +61,10 @@ export async function runPlay(
   });
   if (!loaded.ok) return EXIT_USAGE;
   const { client, apiVersion } = await connect(
-    flags.url,
+    flags,
     io.env,
     flags.debug ? io.stderr : undefined,
+    io.stderr,
   );
   const progress = io.stderrIsTTY && !flags.quiet;
   let lock: EndpointLock | undefined;

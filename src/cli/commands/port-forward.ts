@@ -23,6 +23,8 @@ import { resolveTarget } from "./logs.ts";
 
 export interface PortForwardFlags {
   readonly url?: string;
+  /** A Podman connection name (`--connection`). */
+  readonly connection?: string;
   readonly namespace?: string;
   /** The host address to listen on (default 127.0.0.1). */
   readonly address?: string;
@@ -65,7 +67,7 @@ export async function runPortForward(
   const wanted = ports.map((p) => p.parsed as { local: number; remote: number });
   const namespace = flags.namespace ?? "default";
   const address = flags.address ?? "127.0.0.1";
-  const { client } = await connect(flags.url, io.env, flags.debug ? io.stderr : undefined);
+  const { client } = await connect(flags, io.env, flags.debug ? io.stderr : undefined, io.stderr);
   let helper: string | undefined;
   try {
     const pod = await podOf(client, target, namespace);

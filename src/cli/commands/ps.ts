@@ -6,11 +6,17 @@ import { type OutputFormat, renderAge, renderData, renderTable } from "../render
 /** `kplay ps`: the pods kplay created, with owner, status, ready/total, ports and age. */
 export async function runPs(
   io: CliIo,
-  flags: { url?: string; output: OutputFormat; debug?: boolean; what?: string },
+  flags: {
+    url?: string;
+    connection?: string;
+    output: OutputFormat;
+    debug?: boolean;
+    what?: string;
+  },
   now: number,
 ): Promise<number> {
   const kinds = flags.what === undefined ? undefined : workloadKinds(flags.what);
-  const { client } = await connect(flags.url, io.env, flags.debug ? io.stderr : undefined);
+  const { client } = await connect(flags, io.env, flags.debug ? io.stderr : undefined, io.stderr);
   try {
     const pods = await listKplayPods(client);
     if (kinds) return printWorkloads(io, pods, kinds, flags.output, now);

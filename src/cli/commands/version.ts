@@ -31,7 +31,13 @@ export const KPLAY_BUILD: string =
  */
 export async function runVersion(
   io: CliIo,
-  flags: { url?: string; output: OutputFormat; debug?: boolean; client?: boolean },
+  flags: {
+    url?: string;
+    connection?: string;
+    output: OutputFormat;
+    debug?: boolean;
+    client?: boolean;
+  },
 ): Promise<number> {
   const info: {
     kplay: string;
@@ -43,7 +49,12 @@ export async function runVersion(
   } = { kplay: KPLAY_VERSION, commit: KPLAY_COMMIT, build: KPLAY_BUILD, runtime: detectRuntime() };
   if (!flags.client) {
     try {
-      const { client } = await connect(flags.url, io.env, flags.debug ? io.stderr : undefined);
+      const { client } = await connect(
+        flags,
+        io.env,
+        flags.debug ? io.stderr : undefined,
+        io.stderr,
+      );
       try {
         info.podman = await readVersion(client);
       } finally {
