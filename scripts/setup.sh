@@ -23,8 +23,12 @@ set -euo pipefail
 # qemu-user-static, libc6-arm64-cross: run the linux-arm64 release build here
 #   (test/release), `qemu-aarch64-static -L /usr/aarch64-linux-gnu`: the emulator, and the
 #   arm64 glibc and loader that build is linked against.
+# openssh-server: test/e2e/ssh.test.ts runs its own sshd on 127.0.0.1 (a throwaway config,
+#   port and key) to play through an ssh:// address; the package's own service is never
+#   started (see policy-rc.d below).
 packages=(podman runc catatonit busybox-static uidmap slirp4netns fuse-overlayfs iptables
-  debootstrap zstd debian-archive-keyring nftables iproute2 qemu-user-static libc6-arm64-cross)
+  debootstrap zstd debian-archive-keyring nftables iproute2 qemu-user-static libc6-arm64-cross
+  openssh-server)
 
 # One dpkg-query for all (it prints nothing for a package it has never heard of).
 installed=" $(dpkg-query -W -f='${Package}:${db:Status-Status} ' "${packages[@]}" 2>/dev/null || true) "
@@ -44,7 +48,20 @@ if ((${#missing[@]} > 0)); then
   # Recommends are kept on purpose: that is how PODMAN-HERE.md measured Podman working
   # (netavark, aardvark-dns, ... arrive that way).
   apt-get update -qq >/dev/null
-  apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Installing a package must not start its system service (openssh-server's sshd on port
+  # 22 of every address): without a policy-rc.d of the machine's own, deny starts for the
+  # duration of the install (exit 101 is "action forbidden" to invoke-rc.d).
+  policy=/usr/sbin/policy-rc.d
+  own_policy=""
+  if [[ ! -e "$policy" ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod 0755 "$policy"
+    own_policy=1
+  fi
+  status=0
+  apt-get install -y -qq "${missing[@]}" >/dev/null || status=$?
+  if [[ -n "$own_policy" ]]; then rm -f "$policy"; fi
+  ((status == 0)) || exit "$status"
 fi
 
 # Node is not ours to install: Debian 12's nodejs is 18, package.json wants >= 20 (and
