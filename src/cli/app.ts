@@ -300,6 +300,43 @@ export async function runCli(
       });
     });
 
+  cli
+    .command(
+      "doctor",
+      "Say what kplay found (Podman, its API, rootless, cgroups, network and DNS, ports, registries) and how to fix what is wrong",
+    )
+    .option("--no-registries", "Do not probe the registries Podman searches for short image names")
+    .action(async (o: Options) => {
+      result = (await import("./commands/doctor.ts")).runDoctor(io, {
+        ...withUrl(common(o)),
+        registries: bool(o.registries, true),
+      });
+    });
+
+  cli
+    .command("completion <shell>", "Print a completion script for bash, zsh or fish")
+    .example("source <(kplay completion bash)")
+    .action(async (shell: string) => {
+      const spelling = (raw: string) =>
+        raw
+          .split(",")
+          .map((part) => part.trim().split(" ")[0] ?? "")
+          .filter((n) => n.startsWith("-"));
+      const option = (o: { rawName: string; description: string }) => ({
+        names: spelling(o.rawName),
+        takesValue: /[<[]/.test(o.rawName),
+        description: o.description,
+      });
+      result = (await import("./commands/completion.ts")).runCompletion(io, shell, {
+        commands: cli.commands.map((c) => ({
+          name: c.name,
+          description: c.description,
+          options: c.options.map(option),
+        })),
+        global: cli.globalCommand.options.map(option),
+      });
+    });
+
   cli.help();
   // Not cac's cli.version(): it prints no commit, and under Bun names Node's version as Bun's.
   cli.option("--version", "Show kplay's version, commit and build (as version --client)");
