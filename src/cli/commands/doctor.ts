@@ -197,7 +197,7 @@ export async function runDoctor(io: CliIo, flags: DoctorFlags): Promise<number> 
           "ok",
           `${endpointText} (${source})`,
           own
-            ? `kplay runs this service itself and it exits after ${OWN_SERVICE_IDLE_SECONDS} s unused; for one that stays: systemctl --user enable --now podman.socket`
+            ? `kplay runs this service itself and it exits after ${OWN_SERVICE_IDLE_SECONDS} s unused; for one that stays: systemctl ${process.getuid?.() === 0 ? "" : "--user "}enable --now podman.socket`
             : undefined,
         ),
       );
@@ -303,7 +303,11 @@ export async function runDoctor(io: CliIo, flags: DoctorFlags): Promise<number> 
       return [
         `${head}${first}`,
         ...rest.map((l) => `${" ".repeat(head.length)}${l}`),
-        ...(c.fix ? [`${" ".repeat(head.length)}fix: ${c.fix}`] : []),
+        ...(c.fix
+          ? [
+              `${" ".repeat(head.length)}${c.status === "warn" || c.status === "fail" ? "fix" : "note"}: ${c.fix}`,
+            ]
+          : []),
       ];
     });
     io.stdout(
