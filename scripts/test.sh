@@ -23,14 +23,15 @@ run_checks() {
   node_modules/.bin/deno check --no-lock --quiet src/main.ts
 }
 
-# A .tmp/test-*, .tmp/rootless-* or .tmp/podman5-* folder is stale when the test.sh that
+# A .tmp/test-*, .tmp/rootless-* or .tmp/podman5-* folder (or a test's own .tmp/autostart-*,
+# .tmp/ssh-*) is stale when the test.sh that
 # made it is gone (killed, machine crash): its service may still run (setsid), or be dead
 # with containers, mounts, /run/netns entries or a bridge and nftables rules left.
 # podman-service.sh / rootless-service.sh / podman5-service.sh stop clean up either way.
 # A folder whose owner is alive belongs to a concurrent run and is left alone.
 reap_stale_dirs() {
   local d owner
-  for d in .tmp/test-*/ .tmp/rootless-*/ .tmp/podman5-*/; do
+  for d in .tmp/test-*/ .tmp/rootless-*/ .tmp/podman5-*/ .tmp/autostart-*/ .tmp/ssh-*/; do
     [[ -d "$d" ]] || continue
     d="${d%/}"
     owner="$(cat "$d/owner.pid" 2>/dev/null || true)"
@@ -41,6 +42,18 @@ reap_stale_dirs() {
     kplay_log "removing stale test folder $d"
     if [[ "$d" == .tmp/rootless-* ]]; then
       bash scripts/rootless-service.sh stop "$d" || kplay_log "warning: could not clean $d"
+    elif [[ "$d" == .tmp/ssh-* ]]; then
+      # test/e2e/ssh.test.ts's sshd on 127.0.0.1 (its PidFile is in the folder).
+      local sshd
+      sshd="$(cat "$d/sshd.pid" 2>/dev/null || true)"
+      if [[ "$sshd" =~ ^[0-9]+$ ]] && [[ "$(cat "/proc/$sshd/comm" 2>/dev/null)" == sshd ]]; then
+        kill "$sshd" 2>/dev/null || true
+      fi
+      rm -rf "$d"
+    elif [[ "$d" == .tmp/autostart-* ]]; then
+      # test/e2e/autostart.test.ts's store: its service ran in a private mount namespace
+      # (no mounts out here) and exits by itself 10 s after its last request.
+      rm -rf "$d"
     elif [[ "$d" == .tmp/podman5-* ]]; then
       bash scripts/podman5-service.sh stop "$d" || kplay_log "warning: could not clean $d"
     else

@@ -23,7 +23,7 @@ import {
 import { join } from "node:path";
 import process from "node:process";
 import { containersConf, repoRoot } from "../support/env.ts";
-import { runCommand } from "../support/process.ts";
+import { markOwned, runCommand } from "../support/process.ts";
 import { ROOTLESS_ENV, rootlessUser } from "../support/rootless.ts";
 
 const isRoot = process.getuid?.() === 0;
@@ -168,6 +168,7 @@ if (skipReason) {
     test("as root: plays and removes pods with no flags, one service for two plays, gone once idle", async () => {
       mkdirSync(join(repoRoot, ".tmp"), { recursive: true });
       const dir = mkdtempSync(join(repoRoot, ".tmp/autostart-"));
+      markOwned(dir);
       const w = join(dir, "w");
       const xdg = join(dir, "xdg");
       mkdirSync(join(dir, "root"), { recursive: true });
@@ -234,6 +235,7 @@ if (skipReason) {
       async () => {
         mkdirSync(join(repoRoot, ".tmp"), { recursive: true });
         const dir = mkdtempSync(join(repoRoot, ".tmp/rootless-autostart-"));
+        markOwned(dir);
         cleanups.push(() =>
           runCommand(["bash", "scripts/rootless-service.sh", "stop", dir], { cwd: repoRoot }),
         );

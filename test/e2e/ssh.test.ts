@@ -15,7 +15,7 @@ import process from "node:process";
 import { repoRoot } from "../support/env.ts";
 import { freePort } from "../support/http.ts";
 import { kplayCommand } from "../support/kplay.ts";
-import { runCommand } from "../support/process.ts";
+import { markOwned, runCommand } from "../support/process.ts";
 import {
   ROOTLESS_ENV,
   rootlessCleanup,
@@ -79,6 +79,7 @@ if (skip) {
   beforeAll(async () => {
     mkdirSync(join(repoRoot, ".tmp"), { recursive: true });
     dir = mkdtempSync(join(repoRoot, ".tmp/ssh-"));
+    markOwned(dir);
     mkdirSync(join(dir, "bin"));
     mkdirSync(join(dir, "xdg"), { mode: 0o700 });
     mkdirSync(join(dir, "config/containers"), { recursive: true });
