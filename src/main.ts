@@ -3,6 +3,7 @@
  * The entry point: the only place that reads process globals, prints, and exits.
  * Runs unchanged under Bun (and `bun build --compile`), Deno, and Node (bundled).
  */
+import { writeSync } from "node:fs";
 import process from "node:process";
 import { runCli } from "./cli/app.ts";
 import { nodeInputReader } from "./cli/input-reader.ts";
@@ -15,7 +16,14 @@ const onSignal = (signal: string) => {
   interrupts += 1;
   // The first signal asks for a clean stop (a play in progress rolls back and says what it
   // removed; logs -f just ends); a second one quits at once.
-  if (interrupts > 1) process.exit(130);
+  if (interrupts > 1) {
+    // Synchronously: the process ends on the next line. What was in flight is not undone.
+    writeSync(
+      2,
+      `kplay: second ${signal}: quitting at once; what was being made or removed may be left (kplay ps shows it, kplay down FILE removes it)\n`,
+    );
+    process.exit(130);
+  }
   stdio.stderr(`kplay: ${signal} received, stopping…\n`);
   controller.abort(new Error(signal));
 };

@@ -179,6 +179,55 @@ export async function runCli(
     });
 
   cli
+    .command(
+      "up [...files]",
+      "Play the files and stay as their controller until Ctrl-C: logs, recreated pods, liveness probes, CronJobs, converge on save",
+    )
+    .option(
+      "--keep",
+      "Leave everything running on Ctrl-C (default: remove what the files describe)",
+    )
+    .option("--no-log-prefix", "Print container log lines without the pod/container prefix")
+    .option("--quiet-logs", "Show no container logs, only what kplay does")
+    .option(
+      "--infra-image <image>",
+      "Image for the infra (pause) container (default: Podman's own)",
+    )
+    .option(
+      "--address <ip>",
+      "Host address for NodePort and LoadBalancer Services (default 127.0.0.1)",
+    )
+    .option("--wait <duration>", "How long the first play may take to get ready (default 2m)")
+    .option("--strict", "Treat warnings (ignored fields) as errors")
+    .option("-R, --recursive", RECURSIVE)
+    .option("-n, --namespace <namespace>", NAMESPACE)
+    .option("-q, --quiet", "Print no table for the first play")
+    .action(async (args: string[], o: Options) => {
+      const infra = str(o.infraImage);
+      const wait = str(o.wait);
+      const list = files(args);
+      if (list.length === 0) throw new UsageError("kplay up needs at least one file");
+      if (list.includes("-"))
+        throw new UsageError(
+          "kplay up watches its files, so it cannot read stdin (-): give a file",
+        );
+      result = (await import("./commands/up.ts")).runUp(io, list, {
+        ...withUrl(common(o)),
+        start: true,
+        replace: false,
+        keepOnError: false,
+        recursive: bool(o.recursive, false),
+        ...namespaceOf(o),
+        ...(infra ? { infraImage: infra } : {}),
+        ...addressOf(o),
+        ...(wait === undefined ? {} : { waitMs: parseDuration(wait) }),
+        keep: bool(o.keep, false),
+        logPrefix: bool(o.logPrefix, true),
+        quietLogs: bool(o.quietLogs, false),
+      });
+    });
+
+  cli
     .command("down [...files]", "Stop and remove the pods the files describe")
     .option("--volumes", "Also remove the volumes kplay created for persistentVolumeClaims")
     .option("--strict", "Treat warnings as errors")

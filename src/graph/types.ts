@@ -162,6 +162,8 @@ export interface DesiredObject {
   readonly claims?: readonly ClaimObject[];
   /** The pod template, for controllers that make more pods later (Jobs, CronJobs). */
   readonly template?: (slot: number, attempt: number) => PodInstance;
+  /** CronJob: the Job it makes for one scheduled run, named as the controller names it. */
+  readonly job?: (name: string) => DesiredObject;
 }
 
 /** One key of a Secret as a Podman secret. */

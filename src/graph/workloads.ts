@@ -97,6 +97,22 @@ export function expandWorkload(w: WorkloadObject, name: string): DesiredObject {
           suspend: spec.suspend === true,
         },
         pods: [],
+        // The CronJob controller's Job: the jobTemplate's metadata and spec, its own name.
+        job: (jobName: string) =>
+          expandWorkload(
+            {
+              kind: "Job",
+              ref: { ...w.ref, kind: "Job", name: jobName },
+              metadata: {
+                ...(spec.jobTemplate.metadata ?? {}),
+                name: jobName,
+                namespace: w.ref.namespace,
+              },
+              spec: spec.jobTemplate.spec,
+              source: w.source,
+            } as WorkloadObject<"Job">,
+            jobName,
+          ),
       };
     }
   }

@@ -78,7 +78,7 @@ export function mkdirForRootless(path: string): void {
  * Wraps a command so it runs as the rootless user with the service's environment (the same
  * as `as_user` in scripts/rootless-service.sh): its HOME and XDG_RUNTIME_DIR, nothing else.
  */
-function asRootlessUser(cmd: readonly string[]): string[] {
+export function asRootlessUser(cmd: readonly string[]): string[] {
   const dir = rootlessDir();
   const user = rootlessUser().name;
   return [
@@ -143,7 +143,7 @@ export interface RunRootlessOptions {
  * A copy of the compiled kplay the rootless user can run: the checkout (and dist/) may not
  * be traversable by that user, DIR is (0711).
  */
-function kplayForUser(): string {
+export function kplayForUser(): string {
   const bin = `${rootlessDir()}/kplay`;
   if (!existsSync(bin)) {
     copyFileSync(`${repoRoot}/dist/kplay`, bin);

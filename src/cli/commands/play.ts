@@ -18,7 +18,7 @@ import { connect } from "../connect.ts";
 import { type EndpointLock, lockForCommand } from "../endpoint-lock.ts";
 import { describeFailure } from "../failure.ts";
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../io.ts";
-import { loadForCommand } from "../load.ts";
+import { type Loaded, loadForCommand } from "../load.ts";
 import { podmanNodeFacts, unprivilegedPortStart } from "../node-facts.ts";
 import { type OutputFormat, renderData, renderTable, shortId } from "../render.ts";
 
@@ -42,6 +42,8 @@ export interface PlayFlags {
   readonly quiet: boolean;
   readonly output: OutputFormat;
   readonly debug: boolean;
+  /** Played by `kplay up`, which runs every liveness probe itself: no warning about them. */
+  readonly underUp?: boolean;
 }
 
 /** Objects played at once, and pods at once within one object; each object is a transaction. */
@@ -60,6 +62,36 @@ export async function runPlay(
     ...(flags.namespace ? { namespace: flags.namespace } : {}),
   });
   if (!loaded.ok) return EXIT_USAGE;
+  return playLoaded(io, loaded, flags);
+}
+
+/**
+ * Liveness probes only `kplay up` runs: httpGet, tcpSocket and grpc (an exec one is Podman's
+ * healthcheck, enforced detached too). One line per probe, never silent.
+ */
+export function upOnlyLiveness(plan: Plan): string[] {
+  return plan.objects.flatMap((o) =>
+    o.pods.flatMap((p) =>
+      p.steps.flatMap((s) =>
+        s.action === "create-container"
+          ? (s.probes ?? [])
+              .filter((probe) => probe.kind === "liveness" && !probe.healthcheck)
+              .map(
+                (probe) =>
+                  `${shortObject(o.object)}: container "${s.container}": its ${Object.keys(probe.handler)[0]} liveness probe acts only under \`kplay up\` (a detached play starts nothing that runs it)`,
+              )
+          : [],
+      ),
+    ),
+  );
+}
+
+/** `play` of an already loaded and validated state (also what `kplay up` converges with). */
+export async function playLoaded(
+  io: CliIo,
+  loaded: Extract<Loaded, { ok: true }>,
+  flags: PlayFlags,
+): Promise<number> {
   const { client, apiVersion } = await connect(
     flags,
     io.env,
@@ -94,6 +126,13 @@ export async function runPlay(
       ...(flags.serviceAddress ? { serviceAddress: flags.serviceAddress } : {}),
     };
     const plan = planState(loaded.state, planOptions);
+    if (!flags.underUp) {
+      const lines = upOnlyLiveness(plan);
+      const kind = flags.strict ? "error" : "warning";
+      for (const line of lines) io.stderr(`kplay: ${kind}: ${line}\n`);
+      // --strict: refused before anything is sent that changes Podman.
+      if (flags.strict && lines.length > 0) return EXIT_USAGE;
+    }
     const deadline = Date.now() + (flags.waitMs ?? 0);
     // Each image is inspected once for the whole play, whatever number of pods use it.
     const images = new Map<string, ImageFacts>();
