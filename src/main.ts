@@ -8,6 +8,7 @@ import process from "node:process";
 import { runCli } from "./cli/app.ts";
 import { nodeInputReader } from "./cli/input-reader.ts";
 import { openStdio } from "./stdio.ts";
+import { openTerminal } from "./terminal.ts";
 
 const stdio = openStdio();
 const controller = new AbortController();
@@ -43,6 +44,7 @@ const code = await runCli(process.argv.slice(2), {
   stderr: stdio.stderr,
   inputs: nodeInputReader,
   signal: controller.signal,
+  terminal: openTerminal(stdio),
 });
 // Let piped output drain before exiting: process.exit waits for it on no runtime.
 await stdio.drain();

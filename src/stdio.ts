@@ -18,8 +18,9 @@ import process from "node:process";
 export interface Stdio {
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
-  stdout(text: string): void;
-  stderr(text: string): void;
+  /** Text, or bytes as they are (exec's output). */
+  stdout(text: string | Uint8Array): void;
+  stderr(text: string | Uint8Array): void;
   /** Resolves when everything written so far has been handed to the OS. */
   drain(): Promise<void>;
 }
@@ -27,7 +28,7 @@ export interface Stdio {
 const isBrokenPipe = (e: unknown) => (e as { code?: string } | null)?.code === "EPIPE";
 
 interface BunSink {
-  write(chunk: string): number;
+  write(chunk: string | Uint8Array): number;
   flush(): number | Promise<number>;
 }
 interface BunGlobal {
@@ -51,7 +52,7 @@ function lazyTty(fd: number): () => boolean {
 function bunStdio(bun: BunGlobal): Stdio {
   const sinks = [bun.stdout.writer(), bun.stderr.writer()] as const;
   const pending = new Set<Promise<unknown>>();
-  const write = (sink: BunSink, text: string) => {
+  const write = (sink: BunSink, text: string | Uint8Array) => {
     try {
       sink.write(text);
       // A sink buffers; flush now so output appears as it is written (logs -f, progress),
@@ -96,7 +97,7 @@ function processStdio(): Stdio {
    * pipe yet, and exiting before its `drain` cuts the output.
    */
   const backlog = new Map<NodeJS.WriteStream, Promise<void>>();
-  const write = (stream: NodeJS.WriteStream, text: string) => {
+  const write = (stream: NodeJS.WriteStream, text: string | Uint8Array) => {
     try {
       if (!stream.write(text) && !backlog.has(stream)) {
         backlog.set(

@@ -310,6 +310,33 @@ export async function runCli(
 
   cli
     .command(
+      "exec <pod> [...words]",
+      "Run a command in a container: kplay exec POD|KIND/NAME [-c C] [-i] [-t] -- CMD…",
+    )
+    .option("-c, --container <name>", "The container (its Kubernetes name)")
+    .option("-n, --namespace <namespace>", 'The namespace of the pod (default "default")')
+    .option("-i, --stdin", "Pass stdin to the command")
+    .option("-t, --tty", "Give the command a TTY (with -i: an interactive shell)")
+    .action(async (pod: string, words: string[], o: Options) => {
+      const cmd = Array.isArray(o["--"]) ? (o["--"] as unknown[]).map(String) : [];
+      if (words.length > 0)
+        throw new UsageError(
+          `exec takes the command after --: kplay exec ${pod} -- ${words.join(" ")}`,
+        );
+      if (cmd.length === 0)
+        throw new UsageError(`exec needs a command after --: kplay exec ${pod} -- sh`);
+      const container = str(o.container);
+      result = (await import("./commands/exec.ts")).runExec(io, pod, cmd, {
+        ...withUrl(common(o)),
+        ...namespaceOf(o),
+        ...(container ? { container } : {}),
+        stdin: bool(o.stdin, false),
+        tty: bool(o.tty, false),
+      });
+    });
+
+  cli
+    .command(
       "port-forward <target> [...ports]",
       "Reach a pod's port from this host until Ctrl-C: svc/NAME, pod/NAME or KIND/NAME, then [LOCAL:]REMOTE",
     )

@@ -15,6 +15,29 @@ export interface CliIo {
   readonly inputs: InputReader;
   /** Aborted on SIGINT/SIGTERM. */
   readonly signal: AbortSignal;
+  /** stdin and the terminal, for `exec`; absent where there is none (tests). */
+  readonly terminal?: TerminalIo;
+}
+
+/** A terminal's rows and columns. */
+export interface TerminalSize {
+  readonly rows: number;
+  readonly columns: number;
+}
+
+/** What `exec -i/-t` needs of the process's own stdin and terminal. */
+export interface TerminalIo {
+  readonly stdinIsTTY: boolean;
+  /** stdin's bytes as they come, until end of file or until `signal` aborts. */
+  stdin(signal: AbortSignal): AsyncIterable<Uint8Array>;
+  /** Puts the stdin terminal in raw mode (keys go through as bytes, ^C included); returns undo. */
+  raw(): () => void;
+  /** The size of the terminal kplay writes to, if it writes to one. */
+  size(): TerminalSize | undefined;
+  /** Calls `listener` when that terminal is resized (SIGWINCH); returns the unsubscribe. */
+  onResize(listener: () => void): () => void;
+  /** Writes bytes as they are, in order with the text of CliIo's stdout and stderr. */
+  write(stream: "stdout" | "stderr", bytes: Uint8Array): void;
 }
 
 export const EXIT_OK = 0;

@@ -1,4 +1,10 @@
-import type { HttpRequest, HttpResponse, Transport } from "../transport/types.ts";
+import {
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+  TransportError,
+  type Upgraded,
+} from "../transport/types.ts";
 import { PodmanApiError, podmanErrorDetail } from "./errors.ts";
 
 /** The libpod API path prefix kplay speaks. 4.0.0 is the oldest libpod API it supports. */
@@ -84,6 +90,29 @@ export class PodmanClient {
     };
   }
 
+  /**
+   * Sends a request whose connection Podman then takes over (exec start): the upgraded
+   * connection, or PodmanApiError when Podman answers with an error instead.
+   */
+  async upgrade(req: ApiRequest, signal?: AbortSignal): Promise<Upgraded> {
+    const transport = this.transport;
+    if (!transport.upgrade)
+      throw new TransportError(transport.endpoint, "this connection cannot carry an exec session");
+    const res = await transport.upgrade({
+      method: req.method,
+      path: API_PREFIX + req.path,
+      ...(req.query ? { query: req.query } : {}),
+      ...(req.body !== undefined ? { body: req.body } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    if (res.status === 101 || (res.status >= 200 && res.status < 300)) return res;
+    // An error answer keeps the connection open after its body: read just that much.
+    const length = Number(res.headers["content-length"] ?? Number.NaN);
+    const text = await readUpTo(res.body, Number.isFinite(length) ? length : 64 * 1024);
+    res.close();
+    throw new PodmanApiError(req.method, req.path, res.status, podmanErrorDetail(text));
+  }
+
   /** Sends a libpod request (path below the API prefix) as it is. */
   private send(req: ApiRequest, signal?: AbortSignal): Promise<HttpResponse> {
     return this.transport.request({
@@ -105,4 +134,20 @@ export class PodmanClient {
     if (res.status === 404) return false;
     throw new PodmanApiError("GET", path, res.status, podmanErrorDetail(text));
   }
+}
+
+/** Reads `max` bytes of a stream (or less, if it ends first) as text. */
+async function readUpTo(body: ReadableStream<Uint8Array>, max: number): Promise<string> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let read = 0;
+  while (read < max) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    read += value.length;
+    text += decoder.decode(value, { stream: true });
+  }
+  reader.releaseLock();
+  return text + decoder.decode();
 }

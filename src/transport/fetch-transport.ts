@@ -6,6 +6,7 @@ import {
   requestTarget,
   type Transport,
   TransportError,
+  type Upgraded,
 } from "./types.ts";
 
 /** A fetch-like function: the one thing an adapter supplies. */
@@ -23,6 +24,10 @@ export function createFetchTransport(
   const base = baseUrl(endpoint);
   return {
     endpoint,
+    async upgrade(req: HttpRequest): Promise<Upgraded> {
+      if (endpoint.kind === "ssh") throw new TransportError(endpoint, "no upgrade over ssh here");
+      return (await import("./upgrade.ts")).openUpgraded(endpoint, req);
+    },
     async request(req: HttpRequest): Promise<HttpResponse> {
       const init: RequestInit = { method: req.method, headers: {} };
       if (req.body instanceof Uint8Array) {
@@ -89,7 +94,8 @@ function errorCode(cause: unknown): string | undefined {
   return undefined;
 }
 
-function causeText(cause: unknown): string {
+/** A runtime's socket error as the user reads it: `connection refused (ECONNREFUSED)`. */
+export function causeText(cause: unknown): string {
   const code = errorCode(cause);
   if (code && FRIENDLY[code]) return `${FRIENDLY[code]} (${code})`;
   if (code) return code;

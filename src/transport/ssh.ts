@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Endpoint, type Transport, TransportError } from "./types.ts";
+import { type Endpoint, type HttpRequest, type Transport, TransportError } from "./types.ts";
 
 type SshEndpoint = Extract<Endpoint, { kind: "ssh" }>;
 
@@ -119,6 +119,19 @@ export async function openSshTransport(
         throw e;
       }
     },
+    ...(inner.upgrade
+      ? {
+          async upgrade(req: HttpRequest) {
+            try {
+              return await (inner.upgrade as NonNullable<Transport["upgrade"]>)(req);
+            } catch (e) {
+              if (e instanceof TransportError)
+                throw new TransportError(endpoint, e.reason, { cause: e });
+              throw e;
+            }
+          },
+        }
+      : {}),
     async close() {
       await inner.close();
       child.kill("SIGTERM");

@@ -8,6 +8,18 @@ export function traceTransport(inner: Transport, log: (line: string) => void): T
   return {
     endpoint: inner.endpoint,
     close: () => inner.close(),
+    ...(inner.upgrade
+      ? {
+          upgrade: async (req: Parameters<NonNullable<Transport["upgrade"]>>[0]) => {
+            const start = performance.now();
+            const res = await (inner.upgrade as NonNullable<Transport["upgrade"]>)(req);
+            log(
+              `debug: ${req.method} ${requestTarget(req)} -> ${res.status} (upgraded) in ${(performance.now() - start).toFixed(0)} ms\n`,
+            );
+            return res;
+          },
+        }
+      : {}),
     async request(req) {
       const start = performance.now();
       try {

@@ -43,9 +43,26 @@ export interface HttpResponse {
   text(): Promise<string>;
 }
 
+/** A connection Podman took over after answering (exec's stdin one way, output the other). */
+export interface Upgraded {
+  /** 101 when Podman upgraded; 200 when it streams without; an error status otherwise. */
+  readonly status: number;
+  /** The answer's headers, names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Everything after the answer's head until the connection ends. */
+  readonly body: ReadableStream<Uint8Array>;
+  /** Sends bytes the other way; resolves once they are handed to the OS. */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Ends the sending half (the process reads end of file); the output still comes. */
+  closeWrite(): void;
+  close(): void;
+}
+
 export interface Transport {
   readonly endpoint: Endpoint;
   request(req: HttpRequest): Promise<HttpResponse>;
+  /** Sends a request whose connection is then taken over; absent where none can be. */
+  upgrade?(req: HttpRequest): Promise<Upgraded>;
   close(): Promise<void>;
 }
 
