@@ -285,18 +285,40 @@ export async function runCli(
 
   cli
     .command(
-      "logs <pod>",
-      "Print a container's logs: POD, or KIND/NAME (deployment/web) for one of its pods",
+      "logs [pod]",
+      "Print containers' logs: POD, KIND/NAME (deployment/web) for one of its pods, or -l SELECTOR",
     )
     .option("-c, --container <name>", "The container (its Kubernetes name)")
-    .option("-n, --namespace <namespace>", 'The namespace of a KIND/NAME (default "default")')
+    .option("-n, --namespace <namespace>", 'The namespace of a KIND/NAME or -l (default "default")')
+    .option("-l, --selector <selector>", "Every pod whose labels match (k=v,k!=v,k in (a,b),!k)")
+    .option("--all-containers", "Every container of the pod, init containers first")
+    .option("--prefix", "Start each line with [pod/NAME/CONTAINER] (default with -l)")
     .option("-f, --follow", "Keep printing new lines until interrupted")
-    .option("--tail <n>", "Only the last N lines")
-    .action(async (pod: string, o: Options) => {
+    .option("--tail <n>", "Only the last N lines of each container (-l: 10 unless given; -1: all)")
+    .option("--since <duration>", "Only lines newer than this (e.g. 30s, 5m, 1h)")
+    .option("--timestamps", "Start each line with the time Podman logged it")
+    .option("-p, --previous", "What the container wrote before its current run (its restarts)")
+    .action(async (pod: string | undefined, o: Options) => {
       const container = str(o.container);
       const tail = str(o.tail);
-      if (tail !== undefined && !/^\d+$/.test(tail))
+      if (tail !== undefined && !/^(\d+|-1)$/.test(tail))
         throw new UsageError(`--tail takes a whole number, got "${tail}"`);
+      const selectorText = str(o.selector);
+      if (o.selector !== undefined && selectorText === undefined)
+        throw new UsageError("-l takes a selector, e.g. -l app=web");
+      if (selectorText !== undefined && pod !== undefined)
+        throw new UsageError(
+          `Give a pod or -l SELECTOR, not both ("${pod}" and -l ${selectorText})`,
+        );
+      if (selectorText === undefined && pod === undefined)
+        throw new UsageError("logs needs a POD, a KIND/NAME or -l SELECTOR");
+      const allContainers = bool(o.allContainers, false);
+      if (allContainers && container !== undefined)
+        throw new UsageError("Give -c CONTAINER or --all-containers, not both");
+      const since = str(o.since);
+      const { parseSelector } = await import("./selector.ts");
+      const parsed = selectorText === undefined ? undefined : parseSelector(selectorText);
+      if (parsed && "error" in parsed) throw new UsageError(parsed.error);
       const url = str(o.url);
       result = (await import("./commands/logs.ts")).runLogs(io, pod, {
         ...(url === undefined ? {} : { url }),
@@ -305,6 +327,12 @@ export async function runCli(
         follow: bool(o.follow, false),
         ...(container ? { container } : {}),
         ...(tail !== undefined ? { tail: Number(tail) } : {}),
+        ...(parsed ? { selector: parsed.selector } : {}),
+        allContainers,
+        ...(o.prefix === undefined ? {} : { prefix: bool(o.prefix, false) }),
+        ...(since === undefined ? {} : { sinceMs: parseDuration(since) }),
+        timestamps: bool(o.timestamps, false),
+        previous: bool(o.previous, false),
       });
     });
 

@@ -95,9 +95,11 @@ export async function followTail(
   id: string,
   lines: number,
   signal: AbortSignal,
+  options: FollowTailOptions = {},
 ): Promise<AsyncIterable<LogFrame> | undefined> {
   const path = `/containers/${encodeURIComponent(id)}/logs`;
-  const base = { stdout: "true", stderr: "true", timestamps: "true" };
+  const base: Record<string, string> = { stdout: "true", stderr: "true", timestamps: "true" };
+  if (options.since !== undefined) base.since = formatLogTime(options.since);
   let start: TailStart | "more" | undefined;
   for (let asked = lines + EXTRA_LINES; ; asked *= 4) {
     const body = await client.stream(
@@ -116,7 +118,15 @@ export async function followTail(
   const query: Record<string, string> = { ...base, follow: "true" };
   if (start) query.since = formatLogTime(start.since);
   const body = await client.stream({ method: "GET", path, query }, signal);
-  return skipLines(decodeLogStream(body), start?.skip ?? 0);
+  return skipLines(decodeLogStream(body), start?.skip ?? 0, options.timestamps === true);
+}
+
+/** `logs -f --tail` with `--since` and `--timestamps`. */
+export interface FollowTailOptions {
+  /** Only lines stamped at or after this (nanoseconds since the epoch). */
+  readonly since?: bigint;
+  /** Keep Podman's stamps on the lines. */
+  readonly timestamps?: boolean;
 }
 
 /** The stamp of each line (of its last piece), oldest first; undefined if a frame has none. */
@@ -135,8 +145,12 @@ async function lineStamps(frames: AsyncIterable<LogFrame>): Promise<bigint[] | u
   return stamps;
 }
 
-/** Drops the first `skip` lines of a stamped stream and the stamps of the rest. */
-async function* skipLines(frames: AsyncIterable<LogFrame>, skip: number): AsyncGenerator<LogFrame> {
+/** Drops the first `skip` lines of a stamped stream, and the stamps of the rest unless kept. */
+async function* skipLines(
+  frames: AsyncIterable<LogFrame>,
+  skip: number,
+  keepStamps: boolean,
+): AsyncGenerator<LogFrame> {
   let left = skip;
   for await (const frame of frames) {
     const stamped = unstamp(frame);
@@ -144,6 +158,6 @@ async function* skipLines(frames: AsyncIterable<LogFrame>, skip: number): AsyncG
       if (!stamped || stamped.endsLine) left--;
       continue;
     }
-    yield stamped ? { stream: stamped.stream, data: stamped.data } : frame;
+    yield stamped && !keepStamps ? { stream: stamped.stream, data: stamped.data } : frame;
   }
 }

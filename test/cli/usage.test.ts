@@ -33,7 +33,7 @@ describe("usage errors exit 2 with an exact message", () => {
       "kplay: --wait needs the pods started; drop --start=false or --wait",
     ],
     [["logs", "cli-sleeper", "--tail", "x"], 'kplay: --tail takes a whole number, got "x"'],
-    [["logs"], "kplay: missing required args for command `logs <pod>`"],
+    [["logs"], "kplay: logs needs a POD, a KIND/NAME or -l SELECTOR"],
   ] as const)("kplay %j", async (args, message) => {
     const run = await runKplay(args, { env: NOWHERE });
     expect(run).toEqual({ stdout: "", stderr: `${message}\n`, exitCode: 2 });

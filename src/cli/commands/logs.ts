@@ -1,4 +1,6 @@
 import { podmanName } from "../../graph/names.ts";
+import type { LabelSelector } from "../../manifest/objects.ts";
+import { matchesSelector } from "../../manifest/selector.ts";
 import {
   kplayContainer,
   LABEL_INIT,
@@ -8,7 +10,7 @@ import {
   LABEL_SLOT,
 } from "../../plan/labels.ts";
 import type { PodmanClient } from "../../podman/client.ts";
-import { followTail } from "../../podman/log-tail.ts";
+import { followTail, formatLogTime } from "../../podman/log-tail.ts";
 import { decodeLogStream } from "../../podman/logs.ts";
 import { inspectPod, listPodContainers, listPods } from "../../podman/objects.ts";
 import { connect } from "../connect.ts";
@@ -18,10 +20,23 @@ export interface LogsFlags {
   readonly url?: string;
   /** A Podman connection name (`--connection`). */
   readonly connection?: string;
-  /** The namespace of a `kind/name` target (default "default"). */
+  /** The namespace of a `kind/name` target or of `-l` (default "default"). */
   readonly namespace?: string;
   readonly container?: string;
+  /** `-l`: every pod kplay made in the namespace whose labels match, instead of one. */
+  readonly selector?: LabelSelector;
+  /** Every container of each pod, init containers first. */
+  readonly allContainers?: boolean;
+  /** `[pod/NAME/CONTAINER] ` before each line (default: with -l only). */
+  readonly prefix?: boolean;
+  /** Only lines written in the last this many milliseconds. */
+  readonly sinceMs?: number;
+  /** Podman's stamp before each line. */
+  readonly timestamps?: boolean;
+  /** What the container wrote before its current run began. */
+  readonly previous?: boolean;
   readonly follow: boolean;
+  /** The last N lines of each container; -1 for all of them. */
   readonly tail?: number;
   readonly debug: boolean;
 }
@@ -33,32 +48,73 @@ export interface PodMember {
   readonly init: boolean;
 }
 
+/** One container whose log is printed, and the prefix of its lines. */
+interface Source {
+  readonly pod: string;
+  readonly member: PodMember;
+  readonly prefix: string;
+}
+
+/** kubectl's default `--tail` with a selector: the last 10 lines of each container. */
+const SELECTOR_TAIL = 10;
+
 /**
- * `kplay logs POD [-c CONTAINER] [-f] [--tail N]`: a container's stdout to stdout and its
- * stderr to stderr, from libpod's multiplexed logs stream. `-f` ends cleanly (exit 0) when
- * the command is interrupted.
+ * `kplay logs POD|KIND/NAME|-l SELECTOR [-c CONTAINER|--all-containers] [-f] [--tail N]
+ * [--since D] [--timestamps] [--prefix] [-p]`: containers' stdout to stdout and stderr to
+ * stderr, from libpod's multiplexed logs stream. Several containers are printed one after
+ * the other, or interleaved line by line with -f. `-f` ends cleanly (exit 0) when the
+ * command is interrupted.
  */
-export async function runLogs(io: CliIo, arg: string, flags: LogsFlags): Promise<number> {
+export async function runLogs(
+  io: CliIo,
+  arg: string | undefined,
+  flags: LogsFlags,
+  now: () => number = Date.now,
+): Promise<number> {
   const { client } = await connect(flags, io.env, flags.debug ? io.stderr : undefined, io.stderr);
   try {
-    const target = await resolveTarget(client, arg, flags.namespace ?? "default");
-    if ("error" in target) {
-      io.stderr(`kplay: ${target.error}\n`);
-      return target.code;
+    const namespace = flags.namespace ?? "default";
+    const pods = await targetPods(client, arg, flags.selector, namespace);
+    if ("error" in pods) {
+      io.stderr(`kplay: ${pods.error}\n`);
+      return pods.code;
     }
-    if (target.note) io.stderr(`${target.note}\n`);
-    const pod = target.pod;
-    const members = await listMembers(client, pod);
-    if (!members) {
-      io.stderr(`kplay: Pod "${pod}" not found\n`);
-      return EXIT_FAILURE;
+    if (pods.note) io.stderr(`${pods.note}\n`);
+    if (pods.pods.length === 0) {
+      io.stderr(`No resources found in ${namespace} namespace.\n`);
+      return EXIT_OK;
     }
-    const picked = pickContainer(pod, members, flags.container);
-    if ("error" in picked) {
-      io.stderr(`kplay: ${picked.error}\n`);
-      return picked.code;
+    const prefixed = flags.prefix ?? flags.selector !== undefined;
+    const sources: Source[] = [];
+    for (const pod of pods.pods) {
+      const members = await listMembers(client, pod);
+      if (!members) {
+        io.stderr(`kplay: Pod "${pod}" not found\n`);
+        return EXIT_FAILURE;
+      }
+      const chosen = chooseContainers(pod, members, flags);
+      if ("error" in chosen) {
+        io.stderr(`kplay: ${chosen.error}\n`);
+        return chosen.code;
+      }
+      const name = pod.startsWith(`${namespace}_`) ? pod.slice(namespace.length + 1) : pod;
+      for (const member of chosen.members)
+        sources.push({ pod, member, prefix: prefixed ? `[pod/${name}/${member.container}] ` : "" });
     }
-    await copyLogs(client, io, picked.member.id, flags);
+    // -1 is kubectl's "every line", which -l otherwise caps at 10.
+    const tail =
+      flags.tail === -1 ? undefined : (flags.tail ?? (flags.selector ? SELECTOR_TAIL : undefined));
+    const query = logQuery(flags, tail, now());
+    if (flags.previous) {
+      for (const source of sources) {
+        const code = await copyPrevious(client, io, source, query);
+        if (code !== EXIT_OK) return code;
+      }
+    } else if (flags.follow && sources.length > 1) {
+      await Promise.all(sources.map((s) => copyLogs(client, io, s, query)));
+    } else {
+      for (const source of sources) await copyLogs(client, io, source, query);
+    }
     return EXIT_OK;
   } catch (e) {
     // Interrupting -f aborts the request or the read in flight: that is the normal way out.
@@ -67,6 +123,60 @@ export async function runLogs(io: CliIo, arg: string, flags: LogsFlags): Promise
   } finally {
     await client.transport.close();
   }
+}
+
+/** The pods whose logs are asked for: `-l`'s matches, or the one the argument names. */
+async function targetPods(
+  client: PodmanClient,
+  arg: string | undefined,
+  selector: LabelSelector | undefined,
+  namespace: string,
+): Promise<{ pods: string[]; note?: string } | { error: string; code: number }> {
+  if (selector) {
+    const listed = await listPods(
+      client,
+      `${LABEL_MANAGED}=true`,
+      `${LABEL_NAMESPACE}=${namespace}`,
+    );
+    const pods = listed
+      .filter((p) => matchesSelector(selector, p.Labels ?? {}))
+      .map((p) => p.Name)
+      .sort();
+    return { pods };
+  }
+  const target = await resolveTarget(client, arg ?? "", namespace);
+  if ("error" in target) return target;
+  return { pods: [target.pod], ...(target.note ? { note: target.note } : {}) };
+}
+
+/** `-c`'s container, every one with --all-containers (init first), or the only app one. */
+function chooseContainers(
+  pod: string,
+  members: readonly PodMember[],
+  flags: LogsFlags,
+): { members: PodMember[] } | { error: string; code: number } {
+  if (flags.allContainers)
+    return { members: [...members.filter((m) => m.init), ...members.filter((m) => !m.init)] };
+  const picked = pickContainer(pod, members, flags.container);
+  return "error" in picked ? picked : { members: [picked.member] };
+}
+
+/** What every logs request of this run asks Podman, besides the container. */
+interface LogQuery {
+  readonly follow: boolean;
+  readonly tail?: number;
+  /** Nanoseconds since the epoch. */
+  readonly since?: bigint;
+  readonly timestamps: boolean;
+}
+
+function logQuery(flags: LogsFlags, tail: number | undefined, now: number): LogQuery {
+  return {
+    follow: flags.follow && !flags.previous,
+    ...(tail !== undefined ? { tail } : {}),
+    ...(flags.sinceMs !== undefined ? { since: BigInt(now - flags.sinceMs) * 1_000_000n } : {}),
+    timestamps: flags.timestamps === true,
+  };
 }
 
 /** Workload kinds as `logs` accepts them (kubectl's names and short names). */
@@ -201,25 +311,56 @@ export function pickContainer(
 async function copyLogs(
   client: PodmanClient,
   io: CliIo,
-  id: string,
-  flags: LogsFlags,
-): Promise<void> {
+  source: Source,
+  query: LogQuery,
+  until?: string,
+): Promise<number> {
+  const id = source.member.id;
   const followed =
-    flags.follow && flags.tail !== undefined && flags.tail > 0
-      ? await followTail(client, id, flags.tail, io.signal)
+    query.follow && query.tail !== undefined && query.tail > 0
+      ? await followTail(client, id, query.tail, io.signal, {
+          ...(query.since !== undefined ? { since: query.since } : {}),
+          timestamps: query.timestamps,
+        })
       : undefined;
-  const frames = followed ?? decodeLogStream(await plainLogs(client, io, id, flags));
-  // One decoder per stream: a UTF-8 character may be split across two frames of the same stream.
-  const out = new TextDecoder();
-  const err = new TextDecoder();
+  const frames = followed ?? decodeLogStream(await plainLogs(client, io, id, query, until));
+  const out = lineWriter((t) => io.stdout(t), source.prefix);
+  const err = lineWriter((t) => io.stderr(t), source.prefix);
+  let bytes = 0;
   for await (const frame of frames) {
-    if (frame.stream === "stderr") io.stderr(err.decode(frame.data, { stream: true }));
-    else io.stdout(out.decode(frame.data, { stream: true }));
+    bytes += frame.data.length;
+    (frame.stream === "stderr" ? err : out).write(frame.data);
   }
-  const restOut = out.decode();
-  const restErr = err.decode();
-  if (restOut) io.stdout(restOut);
-  if (restErr) io.stderr(restErr);
+  out.end();
+  err.end();
+  return bytes;
+}
+
+/**
+ * `-p`: what the container wrote before its current run began. Podman keeps one log per
+ * container across restarts, with no mark between runs, so this is every earlier run (asked
+ * with `until` = the current run's start). A container kplay replaced is gone with its log.
+ */
+async function copyPrevious(
+  client: PodmanClient,
+  io: CliIo,
+  source: Source,
+  query: LogQuery,
+): Promise<number> {
+  const info = await client.call<{ State?: { StartedAt?: string }; RestartCount?: number }>({
+    method: "GET",
+    path: `/containers/${encodeURIComponent(source.member.id)}/json`,
+  });
+  const started = info.State?.StartedAt ?? "";
+  const ran = started !== "" && !started.startsWith("0001-");
+  const bytes = ran ? await copyLogs(client, io, source, query, started) : 0;
+  if (bytes === 0 && (info.RestartCount ?? 0) === 0) {
+    io.stderr(
+      `kplay: previous terminated container "${source.member.container}" in pod "${source.pod}" not found (it has not restarted; a container that kplay replaced is removed with its log)\n`,
+    );
+    return EXIT_FAILURE;
+  }
+  return EXIT_OK;
 }
 
 /** Podman's own logs request: the whole log or its tail, followed or not. */
@@ -227,16 +368,59 @@ function plainLogs(
   client: PodmanClient,
   io: CliIo,
   id: string,
-  flags: LogsFlags,
+  q: LogQuery,
+  until: string | undefined,
 ): Promise<ReadableStream<Uint8Array>> {
   const query: Record<string, string> = {
     stdout: "true",
     stderr: "true",
-    follow: String(flags.follow),
+    follow: String(q.follow),
   };
-  if (flags.tail !== undefined) query.tail = String(flags.tail);
+  if (q.tail !== undefined) query.tail = String(q.tail);
+  if (q.since !== undefined) query.since = formatLogTime(q.since);
+  if (q.timestamps) query.timestamps = "true";
+  if (until !== undefined) query.until = until;
   return client.stream(
     { method: "GET", path: `/containers/${encodeURIComponent(id)}/logs`, query },
-    flags.follow ? io.signal : undefined,
+    q.follow ? io.signal : undefined,
   );
+}
+
+/**
+ * Text to one output: decoded as UTF-8 across frames (a character may be split between two
+ * frames of a stream); with a prefix, written a whole line at a time, each line prefixed, so
+ * that containers followed together interleave by lines.
+ */
+function lineWriter(
+  emit: (text: string) => void,
+  prefix: string,
+): { write(data: Uint8Array): void; end(): void } {
+  const decoder = new TextDecoder();
+  let partial = "";
+  const flush = (text: string) => {
+    if (!prefix) {
+      if (text) emit(text);
+      return;
+    }
+    partial += text;
+    const last = partial.lastIndexOf("\n");
+    if (last < 0) return;
+    const lines = partial.slice(0, last + 1);
+    partial = partial.slice(last + 1);
+    emit(
+      lines
+        .slice(0, -1)
+        .split("\n")
+        .map((line) => `${prefix}${line}\n`)
+        .join(""),
+    );
+  };
+  return {
+    write: (data) => flush(decoder.decode(data, { stream: true })),
+    end: () => {
+      flush(decoder.decode());
+      if (prefix && partial) emit(`${prefix}${partial}\n`);
+      partial = "";
+    },
+  };
 }
