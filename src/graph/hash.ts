@@ -8,14 +8,36 @@ export function hashJson(value: unknown): string {
 
 /** JSON.stringify with object keys sorted at every level. */
 export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  // One string built in place: every pod's plan is hashed, and the arrays of entries, pieces
+  // and joins a functional version makes cost more than the hash.
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ",";
+      // A hole is skipped by map and joined as nothing, as before.
+      if (i in value) out += stableStringify(value[i]);
+    }
+    return `${out}]`;
+  }
   if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
+    const object = value as Record<string, unknown>;
+    const keys = Object.keys(object).sort(byCodeUnits);
+    let out = "{";
+    let first = true;
+    for (const k of keys) {
+      const v = object[k];
+      if (v === undefined) continue;
+      if (!first) out += ",";
+      first = false;
+      out += `${JSON.stringify(k)}:${stableStringify(v)}`;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value) ?? "null";
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -46,9 +46,26 @@ const MAX_EXPONENT = 1000;
 /** More digits than any real quantity has; it keeps BigInt conversion cheap on hostile input. */
 const MAX_DIGITS = 100;
 
+/**
+ * Parsed quantities by their text: a manifest repeats a few (`64Mi`, `100m`) in every
+ * container, and the checks and the planner each parse them again. Results are immutable.
+ * Bounded: a hostile file of distinct quantities only empties it.
+ */
+const parsed = new Map<string, ParsedQuantity>();
+const MAX_PARSED = 1024;
+
 /** Parses a quantity string (or a YAML number, which Kubernetes reads the same way). */
 export function parseQuantity(input: string | number): ParsedQuantity {
-  const s = typeof input === "number" ? numberText(input) : input;
+  if (typeof input !== "string") return parseText(numberText(input));
+  const known = parsed.get(input);
+  if (known !== undefined) return known;
+  const result = parseText(input);
+  if (parsed.size >= MAX_PARSED) parsed.clear();
+  parsed.set(input, result);
+  return result;
+}
+
+function parseText(s: string | undefined): ParsedQuantity {
   if (s === undefined) return { ok: false, reason: "it is not a finite number" };
   let i = 0;
   let negative = false;
@@ -89,7 +106,7 @@ export function parseQuantity(input: string | number): ParsedQuantity {
   if (exponent10 >= 0) numerator *= 10n ** BigInt(exponent10);
   else denominator = 10n ** BigInt(-exponent10);
   if (negative) numerator = -numerator;
-  return { ok: true, value: reduce(numerator, denominator) };
+  return Object.freeze({ ok: true, value: Object.freeze(reduce(numerator, denominator)) });
 }
 
 /** Bytes (or plain units) of a quantity, rounded up away from zero as Kubernetes' `Value()`. */

@@ -10,6 +10,22 @@ export { SUPPORT, type SupportEntry, type SupportStatus } from "./support-table.
 
 /** The table's entry for `Type.field`; undefined means the field inherits its parent's status. */
 export function supportOf(type: string, field: string): SupportEntry | undefined {
+  // Asked for every field of every object: the answers are kept per type (the tables are
+  // constant), so a field's lookup is one Map.get rather than a key built and looked up twice.
+  let fields = supportByType.get(type);
+  if (fields === undefined) {
+    fields = new Map();
+    supportByType.set(type, fields);
+  }
+  if (fields.has(field)) return fields.get(field);
+  const found = lookUpSupport(type, field);
+  fields.set(field, found);
+  return found;
+}
+
+const supportByType = new Map<string, Map<string, SupportEntry | undefined>>();
+
+function lookUpSupport(type: string, field: string): SupportEntry | undefined {
   const entry = own(SUPPORT, `${type}.${field}`) ?? own(SUPPORT_KINDS, `${type}.${field}`);
   if (entry === undefined && type === "Volume") return UNSUPPORTED_VOLUME;
   return entry;
@@ -26,9 +42,9 @@ export function reportSupport(
   path: FieldPath,
   value: unknown,
 ): boolean {
+  if (entry.status !== "ignored" && entry.status !== "unsupported") return false;
   // An empty value asks for nothing, so there is nothing to ignore or to refuse.
   if (isEmpty(value)) return false;
-  if (entry.status !== "ignored" && entry.status !== "unsupported") return false;
   const where = formatPath(path);
   if (entry.status === "ignored") {
     report(

@@ -55,7 +55,11 @@ function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (typeof value !== "object" || value === null) return value;
   const out = ownMap<unknown>();
-  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  const object = value as Record<string, unknown>;
+  for (const k of Object.keys(object)) {
+    const v = object[k];
+    if (v !== null) out[k] = withoutNulls(v);
+  }
   return out;
 }
 

@@ -66,10 +66,18 @@ function checkInteger(
     mismatch(ctx, path, "an integer", value, reported);
     return;
   }
+  // The common case without a BigInt: a double holds every integer of int32 exactly, and
+  // every safe integer fits in an int64.
+  if (typeof value === "number") {
+    if (
+      type === "int32" ? value >= -2147483648 && value <= 2147483647 : Number.isSafeInteger(value)
+    )
+      return;
+  }
   const { min, max } = INTEGER_LIMITS[type];
-  const written = sourceOf(ctx, path);
   const exact = BigInt(value);
   if (exact >= min && exact <= max) return;
+  const written = sourceOf(ctx, path);
   reported.add(formatPath(path));
   report(
     ctx,

@@ -23,6 +23,20 @@ const isWord = (c: string) => isLower(c) || isUpper(c) || isDigit(c) || c === "_
 
 /** Why the kubelet could not parse `image` as a reference, or undefined when it can. */
 export function imageReferenceProblem(image: string): string | undefined {
+  // Pods of one app share a few images: each reference is parsed once (bounded, like the
+  // quantities of manifest/quantity.ts).
+  const known = checkedImages.get(image);
+  if (known !== undefined) return known === "" ? undefined : known;
+  const problem = parseImageReference(image);
+  if (checkedImages.size >= 1024) checkedImages.clear();
+  checkedImages.set(image, problem ?? "");
+  return problem;
+}
+
+/** Reference -> its problem, "" for none. */
+const checkedImages = new Map<string, string>();
+
+function parseImageReference(image: string): string | undefined {
   if (image === "") return "it is empty";
   const at = image.indexOf("@");
   const withTag = at === -1 ? image : image.slice(0, at);

@@ -178,8 +178,18 @@ export class Scanner {
 
   /** Adds a token at the end, or `at` tokens after the head (go-yaml: a negative `at` appends). */
   insert(tok: Token, at = -1): void {
-    if (at < 0) this.tokens.push(tok);
-    else this.tokens.splice(this.head + at, 0, tok);
+    const tokens = this.tokens;
+    const i = this.head + at;
+    if (at < 0 || i >= tokens.length) {
+      tokens.push(tok);
+      return;
+    }
+    // splice(i, 0, tok), by hand: a key is inserted a token or two before the end, for every
+    // mapping key of the file, and the generic splice cost more than the rest of the insert.
+    let j = tokens.length;
+    tokens.push(tok);
+    for (; j > i; j--) tokens[j] = tokens[j - 1] as Token;
+    tokens[i] = tok;
   }
 
   private fetchNext(): void {
