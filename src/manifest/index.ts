@@ -49,7 +49,7 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
   const objects: KubeObject[] = [];
   const defaultNamespace = options.namespace ?? "default";
   let diagnostics: Diagnostic[] = [];
-  const texts = new Map<string, string>();
+  const texts = new LazyTexts();
   let documents = 0;
   let position = 0;
   for (const file of files) {
@@ -61,7 +61,7 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
     const first = diagnostics.length;
     const decoded = decodeYamlBytes(file.bytes);
     const lines = new LineIndex(decoded.text);
-    texts.set(file.name, redactSecrets(decoded.text, decoded.documents));
+    texts.defer(file.name, () => redactSecrets(decoded.text, decoded.documents));
     for (const p of decoded.problems) diagnostics.push(problemDiagnostic(file.name, lines, p));
     for (const doc of decoded.documents) {
       documents++;
@@ -106,6 +106,55 @@ export function loadManifests(files: readonly SourceFile[], options: LoadOptions
     diagnostics,
     texts,
   };
+}
+
+/**
+ * The texts diagnostics are rendered with, each masked (redact.ts) when it is first read: the
+ * masking splits and scans the whole file again, and a file without diagnostics is never read.
+ */
+class LazyTexts implements ReadonlyMap<string, string> {
+  /** A text, or what makes it; one map, so the order is that of Map.set as before. */
+  private readonly texts = new Map<string, string | (() => string)>();
+
+  defer(name: string, text: () => string): void {
+    this.texts.set(name, text);
+  }
+
+  get(name: string): string | undefined {
+    const text = this.texts.get(name);
+    if (typeof text !== "function") return text;
+    const made = text();
+    this.texts.set(name, made);
+    return made;
+  }
+
+  has(name: string): boolean {
+    return this.texts.has(name);
+  }
+
+  get size(): number {
+    return this.texts.size;
+  }
+
+  forEach(f: (value: string, key: string, map: ReadonlyMap<string, string>) => void): void {
+    for (const [k, v] of this.entries()) f(v, k, this);
+  }
+
+  *entries(): MapIterator<[string, string]> {
+    for (const k of [...this.texts.keys()]) yield [k, this.get(k) as string];
+  }
+
+  keys(): MapIterator<string> {
+    return this.texts.keys();
+  }
+
+  *values(): MapIterator<string> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
 }
 
 /**
