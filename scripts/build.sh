@@ -23,7 +23,11 @@ bun="$KPLAY_ROOT/node_modules/.bin/bun"
 mkdir -p "$outdir"
 t0="$(kplay_now_ms)"
 commit="$(kplay_build_commit)"
-kplay_compile "$(kplay_host_target)" "$commit" "$outdir/kplay" "$entry"
+order="$(mktemp -d "$outdir/.order.XXXXXX")"
+trap 'rm -rf "$order"' EXIT
+KPLAY_BYTECODE_ORDER="$(kplay_bytecode_order "$order" "$commit" "$entry")"
+KPLAY_BYTECODE_ORDER="$KPLAY_BYTECODE_ORDER" kplay_compile "$(kplay_host_target)" "$commit" "$outdir/kplay" "$entry"
+rm -rf "$order"
 
 # The node shebang is prepended by hand rather than with --banner: if the entry has a
 # shebang of its own (e.g. `#!/usr/bin/env bun`), bun keeps it as line 1 and --banner's

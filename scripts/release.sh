@@ -24,6 +24,10 @@ mkdir -p dist
 work="$(mktemp -d "$KPLAY_ROOT/dist/.release-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
+# The bytecode layout of every target comes from one host run (lib.sh's kplay_bytecode_order).
+mkdir "$work/.order"
+KPLAY_BYTECODE_ORDER="$(kplay_bytecode_order "$work/.order" "$commit")"
+export KPLAY_BYTECODE_ORDER
 files=()
 for target in "${targets[@]}"; do
   file="kplay-$target"
@@ -35,6 +39,7 @@ done
 # (a Mac kills such a file at launch); both darwin files get the ad-hoc signature bun itself
 # gives darwin-arm64 (scripts/macho-sign.ts says how that is checked).
 node_modules/.bin/bun scripts/macho-sign.ts "$work/kplay-darwin-x64" "$work/kplay-darwin-arm64"
+rm -rf "$work/.order"
 (cd "$work" && sha256sum "${files[@]}" >SHA256SUMS)
 
 chmod 755 "$work"

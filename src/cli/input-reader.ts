@@ -9,10 +9,13 @@
  * handled at once (Node cannot exit while one of its pool threads sits in a blocking read).
  * Reading stops at the limit and the child is killed.
  */
-import { spawn } from "node:child_process";
-import { fstat, read, type Stats } from "node:fs";
-import { open, readdir, stat } from "node:fs/promises";
-import { promisify } from "node:util";
+import { close, fstat, open, read, readdir, type Stats, stat } from "node:fs";
+
+// node:fs's callback forms, not node:fs/promises and node:util's promisify, and
+// node:child_process imported where `cat` is spawned: a bundle loads every builtin it imports
+// statically before main runs (~1 ms each), and every command reads its inputs here.
+const call = <T>(f: (done: (e: NodeJS.ErrnoException | null, r: T) => void) => void) =>
+  new Promise<T>((resolve, reject) => f((e, r) => (e ? reject(e) : resolve(r))));
 
 /** What reading one input gave. */
 export type InputRead =
@@ -40,7 +43,9 @@ export const nodeInputReader: InputReader = {
     }
   },
   async list(path) {
-    const entries = await readdir(path, { withFileTypes: true });
+    const entries = await call<import("node:fs").Dirent[]>((done) =>
+      readdir(path, { withFileTypes: true }, done),
+    );
     return entries
       .map((e) => ({ name: e.name, folder: e.isDirectory() }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -48,7 +53,7 @@ export const nodeInputReader: InputReader = {
 };
 
 async function readPath(path: string, max: number, signal: AbortSignal): Promise<InputRead> {
-  const info = await stat(path);
+  const info = await call<Stats>((done) => stat(path, done));
   if (info.isDirectory()) return { kind: "folder" };
   if (!info.isFile()) {
     // `<(helm template …)` names one of our own descriptors, which a child does not have.
@@ -58,11 +63,17 @@ async function readPath(path: string, max: number, signal: AbortSignal): Promise
       : readThroughCat([], Number(fd), max, signal);
   }
   if (info.size > max) return { kind: "too-large", size: info.size };
-  const handle = await open(path, "r");
+  const fd = await call<number>((done) => open(path, "r", done));
   try {
-    return await readBounded((buffer, length) => handle.read(buffer, 0, length), max);
+    return await readBounded(
+      (buffer, length) =>
+        call<number>((done) => read(fd, buffer, 0, length, null, done)).then((bytesRead) => ({
+          bytesRead,
+        })),
+      max,
+    );
   } finally {
-    await handle.close();
+    await call<void>((done) => close(fd, (e) => done(e, undefined)));
   }
 }
 
@@ -70,7 +81,7 @@ async function readStdin(max: number, signal: AbortSignal): Promise<InputRead> {
   // fd 0 itself: a file (`< pod.yaml`) is read directly, a folder refused, the rest streamed.
   let info: Stats;
   try {
-    info = await promisify(fstat)(0);
+    info = await call<Stats>((done) => fstat(0, done));
   } catch (e) {
     if ((e as { code?: string }).code === "EBADF")
       return { kind: "error", code: "EBADF", message: "stdin is closed" };
@@ -79,8 +90,13 @@ async function readStdin(max: number, signal: AbortSignal): Promise<InputRead> {
   if (info.isDirectory()) return { kind: "folder" };
   if (!info.isFile()) return readThroughCat([], "inherit", max, signal);
   if (info.size > max) return { kind: "too-large", size: info.size };
-  const readAt = promisify(read);
-  return readBounded((buffer, length) => readAt(0, buffer, 0, length, null), max);
+  return readBounded(
+    (buffer, length) =>
+      call<number>((done) => read(0, buffer, 0, length, null, done)).then((bytesRead) => ({
+        bytesRead,
+      })),
+    max,
+  );
 }
 
 /** Reads to the end or to `max + 1` bytes, whichever comes first. */
@@ -106,6 +122,16 @@ async function readBounded(
  * `max + 1` bytes or when `signal` aborts; either way the child is killed.
  */
 function readThroughCat(
+  args: string[],
+  stdin: "inherit" | "ignore" | number,
+  max: number,
+  signal: AbortSignal,
+): Promise<InputRead> {
+  return import("node:child_process").then(({ spawn }) => catInto(spawn, args, stdin, max, signal));
+}
+
+function catInto(
+  spawn: typeof import("node:child_process").spawn,
   args: string[],
   stdin: "inherit" | "ignore" | number,
   max: number,
