@@ -365,6 +365,22 @@ export async function runCli(
 
   cli
     .command(
+      "restart <target>",
+      "Restart pod/NAME's containers in place, or a workload's pods one at a time (deployment/web)",
+    )
+    .option("-n, --namespace <namespace>", 'The namespace of the target (default "default")')
+    .option("--timeout <duration>", "How long each pod may take to run and be ready (default 10m)")
+    .action(async (target: string, o: Options) => {
+      const timeout = str(o.timeout);
+      result = (await import("./commands/restart.ts")).runRestart(io, target, {
+        ...withUrl(common(o)),
+        ...namespaceOf(o),
+        timeoutMs: timeout === undefined ? 600_000 : parseDuration(timeout),
+      });
+    });
+
+  cli
+    .command(
       "port-forward <target> [...ports]",
       "Reach a pod's port from this host until Ctrl-C: svc/NAME, pod/NAME or KIND/NAME, then [LOCAL:]REMOTE",
     )
