@@ -10,7 +10,7 @@ import {
   LABEL_SLOT,
 } from "../../plan/labels.ts";
 import type { PodmanClient } from "../../podman/client.ts";
-import { followTail, formatLogTime } from "../../podman/log-tail.ts";
+import { followTail, formatLogTime, parseLogTime } from "../../podman/log-tail.ts";
 import { decodeLogStream } from "../../podman/logs.ts";
 import { inspectPod, listPodContainers, listPods } from "../../podman/objects.ts";
 import { connect } from "../connect.ts";
@@ -338,8 +338,11 @@ async function copyLogs(
 
 /**
  * `-p`: what the container wrote before its current run began. Podman keeps one log per
- * container across restarts, with no mark between runs, so this is every earlier run (asked
- * with `until` = the current run's start). A container kplay replaced is gone with its log.
+ * container across restarts, with no mark between runs, so this is every earlier run, asked
+ * with libpod's `until`. The line between runs is taken halfway between the previous run's
+ * end (FinishedAt) and the current one's start: StartedAt alone is recorded after the
+ * process has begun and may come after its first lines. A container kplay replaced is gone
+ * with its log.
  */
 async function copyPrevious(
   client: PodmanClient,
@@ -347,13 +350,23 @@ async function copyPrevious(
   source: Source,
   query: LogQuery,
 ): Promise<number> {
-  const info = await client.call<{ State?: { StartedAt?: string }; RestartCount?: number }>({
+  const info = await client.call<{
+    State?: { StartedAt?: string; FinishedAt?: string; Running?: boolean };
+    RestartCount?: number;
+  }>({
     method: "GET",
     path: `/containers/${encodeURIComponent(source.member.id)}/json`,
   });
-  const started = info.State?.StartedAt ?? "";
-  const ran = started !== "" && !started.startsWith("0001-");
-  const bytes = ran ? await copyLogs(client, io, source, query, started) : 0;
+  const started = stampOf(info.State?.StartedAt);
+  const finished = stampOf(info.State?.FinishedAt);
+  const until =
+    started === undefined
+      ? undefined
+      : info.State?.Running && finished !== undefined && finished < started
+        ? finished + (started - finished) / 2n
+        : started;
+  const bytes =
+    until === undefined ? 0 : await copyLogs(client, io, source, query, formatLogTime(until));
   if (bytes === 0 && (info.RestartCount ?? 0) === 0) {
     io.stderr(
       `kplay: previous terminated container "${source.member.container}" in pod "${source.pod}" not found (it has not restarted; a container that kplay replaced is removed with its log)\n`,
@@ -361,6 +374,12 @@ async function copyPrevious(
     return EXIT_FAILURE;
   }
   return EXIT_OK;
+}
+
+/** An inspect time as nanoseconds; undefined for Go's zero time (never happened). */
+function stampOf(text: string | undefined): bigint | undefined {
+  if (!text || text.startsWith("0001-")) return undefined;
+  return parseLogTime(text);
 }
 
 /** Podman's own logs request: the whole log or its tail, followed or not. */
