@@ -359,20 +359,25 @@ async function copyPrevious(
   });
   const started = stampOf(info.State?.StartedAt);
   const finished = stampOf(info.State?.FinishedAt);
+  // A running container had an earlier run if one ended before this one began; one that
+  // has ended had an earlier run only if its policy restarted it (its own end is FinishedAt).
   const until =
     started === undefined
       ? undefined
-      : info.State?.Running && finished !== undefined && finished < started
-        ? finished + (started - finished) / 2n
-        : started;
-  const bytes =
-    until === undefined ? 0 : await copyLogs(client, io, source, query, formatLogTime(until));
-  if (bytes === 0 && (info.RestartCount ?? 0) === 0) {
+      : info.State?.Running
+        ? finished !== undefined && finished < started
+          ? finished + (started - finished) / 2n
+          : undefined
+        : (info.RestartCount ?? 0) > 0
+          ? started
+          : undefined;
+  if (until === undefined) {
     io.stderr(
       `kplay: previous terminated container "${source.member.container}" in pod "${source.pod}" not found (it has not restarted; a container that kplay replaced is removed with its log)\n`,
     );
     return EXIT_FAILURE;
   }
+  await copyLogs(client, io, source, query, formatLogTime(until));
   return EXIT_OK;
 }
 
