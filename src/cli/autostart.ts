@@ -9,7 +9,6 @@
  *   podman.sock  the socket         podman.pid  the service's pid (for doctor and tests)
  *   service.log  its output         start.lock  held (with the holder's pid) while starting
  */
-import { spawn } from "node:child_process";
 import {
   closeSync,
   constants,
@@ -169,6 +168,8 @@ async function start(
   for (const [k, v] of Object.entries(env)) {
     if (v !== undefined && k !== "CONTAINER_HOST" && k !== "CONTAINER_CONNECTION") childEnv[k] = v;
   }
+  // Loaded here: a bundle evaluates every builtin it imports statically at start-up.
+  const { spawn } = await import("node:child_process");
   const log = openSync(place.logFile, "w", 0o600);
   let exited: string | undefined;
   try {

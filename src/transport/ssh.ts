@@ -6,7 +6,7 @@
  * local adapter then speaks HTTP to that socket as to any other. Closing the transport ends
  * the ssh process and removes the folder of the local socket.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,6 +58,8 @@ async function startForward(
   local: string,
   ssh: string,
 ): Promise<ChildProcess> {
+  // Loaded here: a bundle evaluates every builtin it imports statically at start-up.
+  const { spawn } = await import("node:child_process");
   const child = spawn(ssh, sshArgs(endpoint, local), { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.setEncoding("utf8");
