@@ -99,7 +99,12 @@ export async function upScenario(t: UpTarget, work: string): Promise<void> {
   const both = () => `${out.text()}\n----- stderr\n${err.text()}`;
   const waitFor = async (what: () => boolean) => {
     // An `up` that exited will print nothing more: stop waiting at once.
-    await pollUntil(() => what() || proc.exitCode !== null, (ok) => ok, LONG, 100);
+    await pollUntil(
+      () => what() || proc.exitCode !== null,
+      (ok) => ok,
+      LONG,
+      100,
+    );
     if (!what()) throw new Error(`timed out (exit ${proc.exitCode}); kplay up printed:\n${both()}`);
   };
   const pods = async () =>

@@ -23,7 +23,6 @@ import type { DesiredObject } from "../../graph/types.ts";
 import { objectId, planState } from "../../plan/index.ts";
 import { LABEL_MANAGED, LABEL_OWNER } from "../../plan/labels.ts";
 import type { Plan } from "../../plan/types.ts";
-import type { PodmanClient } from "../../podman/client.ts";
 import { listPodContainers, listPods, type PodListEntry } from "../../podman/objects.ts";
 import { cronJobName, nextFire } from "../../up/cron.ts";
 import { type PodmanEvent, watchEvents } from "../../up/events.ts";
