@@ -26,7 +26,7 @@ export function digestKey(env: Readonly<Record<string, string | undefined>>): Ui
     // none yet
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const key = crypto.getRandomValues(new Uint8Array(32));
+  const key = webCrypto().getRandomValues(new Uint8Array(32));
   // Written to a new name and renamed would be atomic; two first plays at once agreeing on
   // one key matters more, so the file is created exclusively and re-read if another won.
   try {
@@ -41,4 +41,13 @@ export function digestKey(env: Readonly<Record<string, string | undefined>>): Ui
   }
   chmodSync(file, 0o600);
   return key;
+}
+
+/**
+ * The runtime's Web Crypto (Bun, Deno and Node 20 all have it as a global): no node:crypto
+ * import, which a bundle would load at start-up. Reached through globalThis because Deno's
+ * type check of this source does not see the global's declaration.
+ */
+export function webCrypto(): { getRandomValues<T extends Uint8Array>(a: T): T; randomUUID(): string } {
+  return (globalThis as unknown as { crypto: ReturnType<typeof webCrypto> }).crypto;
 }

@@ -8,7 +8,7 @@ import type { SecretObject } from "../manifest/objects.ts";
 import type { SourceFile } from "../manifest/source.ts";
 import { checkPlannable } from "../plan/index.ts";
 import { ownerLabel } from "../plan/labels.ts";
-import { digestKey } from "./digest-key.ts";
+import { digestKey, webCrypto } from "./digest-key.ts";
 import { type InputOptions, readInputs } from "./inputs.ts";
 import type { CliIo } from "./io.ts";
 
@@ -69,7 +69,7 @@ export function checkSources(
   });
   const state = buildDesiredState(result.validPods, result.validObjects, {
     digestKey: key,
-    nonce: crypto.randomUUID(),
+    nonce: webCrypto().randomUUID(),
   });
   const pods = state.objects.flatMap((o) =>
     o.pods.map((p) => ({ ...p.doc, owner: ownerLabel(o.ref) })),
@@ -114,3 +114,4 @@ export function printDiagnostics(io: CliIo, checked: Pick<Checked, "diagnostics"
   const color = io.stderrIsTTY && !io.env.NO_COLOR;
   io.stderr(`${renderDiagnostics(checked.diagnostics, checked.texts, { color })}\n`);
 }
+
