@@ -48,6 +48,9 @@ export function digestKey(env: Readonly<Record<string, string | undefined>>): Ui
  * import, which a bundle would load at start-up. Reached through globalThis because Deno's
  * type check of this source does not see the global's declaration.
  */
-export function webCrypto(): { getRandomValues<T extends Uint8Array>(a: T): T; randomUUID(): string } {
+export function webCrypto(): {
+  getRandomValues<T extends Uint8Array>(a: T): T;
+  randomUUID(): string;
+} {
   return (globalThis as unknown as { crypto: ReturnType<typeof webCrypto> }).crypto;
 }

@@ -114,4 +114,3 @@ export function printDiagnostics(io: CliIo, checked: Pick<Checked, "diagnostics"
   const color = io.stderrIsTTY && !io.env.NO_COLOR;
   io.stderr(`${renderDiagnostics(checked.diagnostics, checked.texts, { color })}\n`);
 }
-
