@@ -5,7 +5,7 @@ import { own } from "../manifest/own.ts";
 import { DEFAULT_WAIT_MS, parseDuration } from "./duration.ts";
 import { describeFailure } from "./failure.ts";
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from "./io.ts";
-import { parseFormat } from "./render.ts";
+import { loadYamlPrinter, parseFormat } from "./render.ts";
 
 type Options = Record<string, unknown>;
 
@@ -473,6 +473,7 @@ export async function runCli(
       const what = args[0] === undefined ? "No command given" : `Unknown command "${args[0]}"`;
       throw new UsageError(`${what}; run kplay --help for the list`);
     }
+    if (parsed.options.output === "yaml") await loadYamlPrinter();
     await cli.runMatchedCommand();
     return await (result ?? EXIT_OK);
   } catch (e) {
