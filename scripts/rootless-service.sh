@@ -177,16 +177,9 @@ runroot = "$xdg/containers"
 EOF
 }
 
-start() {
-  if service_pid >/dev/null && kplay_ping "$sock"; then
-    printf 'unix://%s\n' "$sock"
-    return 0
-  fi
-  ((${#sock} < 108)) || kplay_die "socket path too long for a unix socket (${#sock} >= 108): $sock"
-  command -v podman >/dev/null || kplay_die "podman is not installed: run scripts/setup.sh"
-  local t0
-  t0="$(kplay_now_ms)"
-
+# setup_dir: the user, a usable /dev/net/tun, DIR with the user's HOME and XDG_RUNTIME_DIR,
+# and the configuration: what start and prepare both need before podman runs.
+setup_dir() {
   ensure_user
   # Debian's mode is 0666 (udev sets it); these machines have no udev and leave it 0600, so
   # slirp4netns, which rootless pods use for their network, fails with
@@ -205,6 +198,19 @@ start() {
   printf '%s\n' "$user" >"$dir/user"
   install -d -m 0700 -o "$user" -g "$user" "$home" "$xdg"
   write_config
+}
+
+start() {
+  if service_pid >/dev/null && kplay_ping "$sock"; then
+    printf 'unix://%s\n' "$sock"
+    return 0
+  fi
+  ((${#sock} < 108)) || kplay_die "socket path too long for a unix socket (${#sock} >= 108): $sock"
+  command -v podman >/dev/null || kplay_die "podman is not installed: run scripts/setup.sh"
+  local t0
+  t0="$(kplay_now_ms)"
+
+  setup_dir
   # podman creates the socket, not its folder.
   as_user mkdir -p "$xdg/podman"
   rm -f "$sock"
@@ -290,17 +296,7 @@ status() {
 # holds no live state. stop cleans up as after start.
 prepare() {
   command -v podman >/dev/null || kplay_die "podman is not installed: run scripts/setup.sh"
-  ensure_user
-  if [[ -c /dev/net/tun && "$(stat -c %a /dev/net/tun)" != 666 ]]; then
-    chmod 0666 /dev/net/tun
-  fi
-  mkdir -p "$dir"
-  chmod 0711 "$dir"
-  as_user test -x "$dir" ||
-    kplay_die "user $user cannot reach $dir (a folder above it is not traversable: chmod o+x it)"
-  printf '%s\n' "$user" >"$dir/user"
-  install -d -m 0700 -o "$user" -g "$user" "$home" "$xdg"
-  write_config
+  setup_dir
   kplay_build_images upodman_import_stdin "$KPLAY_ROOTLESS_IMAGE"
   kill_dir_pids
 }

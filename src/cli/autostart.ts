@@ -22,6 +22,7 @@ import {
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import process from "node:process";
+import { alive } from "./endpoint-lock.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -67,16 +68,6 @@ export function findPodman(env: Env): string | undefined {
     }
   }
   return undefined;
-}
-
-export function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === "EPERM";
-  }
 }
 
 const readPid = (file: string): number => {

@@ -180,7 +180,7 @@ function logQuery(flags: LogsFlags, tail: number | undefined, now: number): LogQ
 }
 
 /** Workload kinds as `logs` accepts them (kubectl's names and short names). */
-const KINDS: Readonly<Record<string, string>> = {
+export const KINDS: Readonly<Record<string, string>> = {
   pod: "pod",
   pods: "pod",
   po: "pod",

@@ -5,6 +5,7 @@ import type { PodListEntry } from "../../podman/objects.ts";
 import { listPods } from "../../podman/objects.ts";
 import { connect } from "../connect.ts";
 import { type CliIo, EXIT_FAILURE, EXIT_OK, interrupted, UsageError } from "../io.ts";
+import { KINDS as LOG_KINDS } from "./logs.ts";
 
 export interface RestartFlags {
   readonly url?: string;
@@ -15,24 +16,12 @@ export interface RestartFlags {
   readonly debug: boolean;
 }
 
-/** The kinds `restart` takes (kubectl's names and short names) and the kind they mean. */
-const KINDS: Readonly<Record<string, string>> = {
-  pod: "pod",
-  pods: "pod",
-  po: "pod",
-  deployment: "deployment",
-  deployments: "deployment",
-  deploy: "deployment",
-  statefulset: "statefulset",
-  statefulsets: "statefulset",
-  sts: "statefulset",
-  daemonset: "daemonset",
-  daemonsets: "daemonset",
-  ds: "daemonset",
-  replicaset: "replicaset",
-  replicasets: "replicaset",
-  rs: "replicaset",
-};
+/** The kinds `restart` takes: those of `logs` but Jobs and ReplicationControllers. */
+const KINDS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(LOG_KINDS).filter(
+    ([, kind]) => kind !== "job" && kind !== "replicationcontroller",
+  ),
+);
 
 /** `deployment/web` as kind and name; a UsageError for anything else. */
 export function parseRestartTarget(arg: string): { kind: string; name: string } {
