@@ -182,7 +182,24 @@ export class Prober {
         const now = await state(this.client, c.name);
         if (now?.running && now.startedAt === s.startedAt) process.kill(s.pid, "SIGKILL");
         this.say(`${what}: ${why}, killed; ${then}`);
-        await this.#waitRestart(c, s);
+        if (!(await this.#waitRestart(c, s))) {
+          // The policy did not bring it back: start it, so the pod does not stay degraded.
+          await this.client
+            .call(
+              { method: "POST", path: `/containers/${encodeURIComponent(c.name)}/start` },
+              { ok: [304] },
+            )
+            .then(() =>
+              this.say(
+                `${what}: Podman did not restart it within 10 s; started it (not counted as a restart)`,
+              ),
+            )
+            .catch((e) =>
+              this.say(
+                `${what}: Podman did not restart it, nor could kplay: ${(e as Error).message}`,
+              ),
+            );
+        }
         return;
       } catch {
         // not ours to signal: through the API instead
@@ -205,14 +222,18 @@ export class Prober {
     }
   }
 
-  /** Waits (at most 30 s) for the restart policy to start it again, so it is probed afresh. */
-  async #waitRestart(c: ProbedContainer, s: ContainerState): Promise<void> {
-    if (c.restartNever) return;
-    const deadline = Date.now() + 30_000;
+  /**
+   * Waits (at most 10 s) for the restart policy to start it again, so it is probed afresh.
+   * False when it did not (a policy of Never needs no wait and counts as done).
+   */
+  async #waitRestart(c: ProbedContainer, s: ContainerState): Promise<boolean> {
+    if (c.restartNever) return true;
+    const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       const now = await state(this.client, c.name);
-      if (!now || (now.running && now.startedAt !== s.startedAt)) return;
+      if (!now || (now.running && now.startedAt !== s.startedAt)) return true;
       await new Promise((r) => setTimeout(r, 100));
     }
+    return false;
   }
 }

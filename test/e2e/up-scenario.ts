@@ -154,7 +154,12 @@ export async function upScenario(t: UpTarget, work: string): Promise<void> {
       (n) => n >= 1,
       LONG,
     );
-    expect(restarts).toBeGreaterThanOrEqual(1);
+    if (restarts < 1) {
+      const inspect = await t.cli(["container", "inspect", "upsick-web"]);
+      throw new Error(
+        `Podman counted no restart of upsick-web (inspect exit ${inspect.exitCode}: ${inspect.stderr.trim()}\n${inspect.stdout.slice(0, 3000)}); kplay up printed:\n${both()}`,
+      );
+    }
     const ps = await t.kplay(["ps", "-o", "json"]);
     const sick = (
       JSON.parse(ps.stdout) as { pods: { name: string; restarts: number }[] }
