@@ -41,7 +41,13 @@ const spawnRootful = (args: readonly string[]) =>
 describe("kplay up, rootful", () => {
   test("logs, recreated Deployment pod, liveness restart, converge on save, standalone not recreated, SIGINT leaves nothing", async () => {
     await upScenario(
-      { cli: podman, which: "", kplay: (a) => runKplay(a), spawn: spawnRootful },
+      {
+        cli: podman,
+        which: "",
+        kplay: (a) => runKplay(a),
+        spawn: spawnRootful,
+        countsRestarts: true,
+      },
       work,
     );
   }, 240_000);
@@ -272,6 +278,7 @@ rootless("kplay up, rootless", () => {
         cli: rootlessPodman,
         which: " (rootless)",
         kplay: (a) => runKplayRootless(a),
+        countsRestarts: false,
         spawn: (args) =>
           Bun.spawn(asRootlessUser([kplayForUser(), ...args]), {
             cwd: "/",
