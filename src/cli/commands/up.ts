@@ -31,7 +31,7 @@ import { LogMux } from "../../up/logs.ts";
 import { connect } from "../connect.ts";
 import { DEFAULT_WAIT_MS } from "../duration.ts";
 import { describeFailure } from "../failure.ts";
-import { type CliIo, EXIT_OK, EXIT_USAGE } from "../io.ts";
+import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../io.ts";
 import { type Loaded, loadForCommand } from "../load.ts";
 import { runDown } from "./down.ts";
 import { type PlayFlags, playLoaded } from "./play.ts";
@@ -163,20 +163,41 @@ export async function runUp(io: CliIo, files: readonly string[], flags: UpFlags)
     return chain;
   };
 
-  /** Plays `state`'s objects through play's own code, reporting as one line per change. */
-  const converge = async (state: Ok, why: string): Promise<number> => {
+  /**
+   * Plays `state` through play's own code with its output kept: its messages become
+   * `kplay up:` lines (`relay`), its JSON report is returned. Every converge of `up` goes
+   * through here.
+   */
+  const playCaptured = async (
+    state: Ok,
+    extra: Partial<PlayFlags> = {},
+  ): Promise<{ code: number; objects: ObjectResult[]; relay: () => void }> => {
     const c = captured(io, stop.signal);
-    const code = await playLoaded(c.io, state, { ...playFlags, output: "json", quiet: true });
-    for (const line of c.err().split("\n")) if (line.trim()) say(line.replace(/^kplay: /, ""));
-    let changes = 0;
+    const code = await playLoaded(c.io, state, {
+      ...playFlags,
+      output: "json",
+      quiet: true,
+      ...extra,
+    });
+    let objects: ObjectResult[] = [];
     try {
-      const report = JSON.parse(c.out() || "{}") as { objects?: ObjectResult[] };
-      const lines = describeConverge(report.objects ?? [], why);
-      changes = lines.length;
-      for (const line of lines) say(line);
+      objects = (JSON.parse(c.out() || "{}") as { objects?: ObjectResult[] }).objects ?? [];
     } catch {
-      // a failure: its message went to stderr above
+      // a failure: its message is in what relay() says
     }
+    const relay = () => {
+      for (const line of c.err().split("\n")) if (line.trim()) say(line.replace(/^kplay: /, ""));
+    };
+    return { code, objects, relay };
+  };
+
+  /** Plays the saved files, reporting one line per change and a summary. */
+  const converge = async (state: Ok, why: string): Promise<number> => {
+    const { code, objects, relay } = await playCaptured(state);
+    relay();
+    const lines = describeConverge(objects, why);
+    for (const line of lines) say(line);
+    const changes = lines.length;
     say(
       code === EXIT_OK
         ? `converged the saved files (${changes === 0 ? "no change" : `${changes} change${changes === 1 ? "" : "s"}`})`
@@ -265,11 +286,9 @@ export async function runUp(io: CliIo, files: readonly string[], flags: UpFlags)
         ...loaded,
         state: { ...loaded.state, objects: loaded.state.objects.filter(isController) },
       };
-      const c = captured(io, stop.signal);
-      await playLoaded(c.io, state, { ...playFlags, output: "json", quiet: true });
-      for (const line of c.err().split("\n")) if (line.trim()) say(line.replace(/^kplay: /, ""));
-      const report = JSON.parse(c.out() || "{}") as { objects?: ObjectResult[] };
-      for (const o of report.objects ?? []) {
+      const { objects, relay } = await playCaptured(state);
+      relay();
+      for (const o of objects) {
         for (const p of o.pods) {
           if (p.action === "unchanged") continue;
           say(
@@ -473,15 +492,13 @@ export async function runUp(io: CliIo, files: readonly string[], flags: UpFlags)
       running.add(jobName);
       say(`${short(name)}: scheduled run of ${at.toISOString()}: job/${jobName} started`);
       void (async () => {
-        const c = captured(io, stop.signal);
-        const code = await playLoaded(
-          c.io,
+        const { code, relay } = await playCaptured(
           { ...loaded, state: { ...loaded.state, objects: [job], services: [] } },
-          { ...playFlags, output: "json", quiet: false, waitMs: 24 * 3600_000 },
-        ).catch(() => 1);
+          { quiet: false, waitMs: 24 * 3600_000 },
+        ).catch(() => ({ code: EXIT_FAILURE, relay: () => {} }));
         running.delete(jobName);
         if (stop.signal.aborted) return;
-        for (const line of c.err().split("\n")) if (line.trim()) say(line.replace(/^kplay: /, ""));
+        relay();
         outcomes.push({ job: jobName, ok: code === EXIT_OK });
         syncLogs();
         // History limits: the oldest finished Jobs beyond them are removed.
