@@ -10,6 +10,7 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { generatedPods } from "../test/support/generated-pods.ts";
 
 const root = join(import.meta.dir, "..");
 const url = process.env.KPLAY_BENCH_URL ?? "";
@@ -71,34 +72,7 @@ spec:
 ${podSpec("      ")}`,
 );
 /** N pods as a generator or `helm template` writes them: ~500 bytes each. */
-const generated = (n: number) =>
-  write(
-    `pods-${n}.yaml`,
-    Array.from(
-      { length: n },
-      (_, i) => `---
-apiVersion: v1
-kind: Pod
-metadata:
-  name: gen-${i}
-  labels: {app: gen, index: "${i}"}
-spec:
-  terminationGracePeriodSeconds: 0
-  containers:
-    - name: web
-      image: localhost/busybox:test
-      imagePullPolicy: Never
-      command: ["httpd", "-f", "-p", "8080"]
-      ports: [{containerPort: 8080}]
-      env: [{name: INDEX, value: "${i}"}]
-      resources: {limits: {memory: 64Mi, cpu: 100m}}
-    - name: side
-      image: localhost/busybox:test
-      imagePullPolicy: Never
-      command: ["sleep", "3600"]
-`,
-    ).join(""),
-  );
+const generated = (n: number) => write(`pods-${n}.yaml`, generatedPods(n));
 
 // ---------------------------------------------------------------------------------------
 // Running and measuring

@@ -9,37 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/app.ts";
 import { nodeInputReader } from "../../src/cli/input-reader.ts";
+import { generatedPods } from "../support/generated-pods.ts";
 
 const PODS = 2000;
 const work = mkdtempSync(join(tmpdir(), "kplay-scale-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function generated(n: number): string {
-  let text = "";
-  for (let i = 0; i < n; i++)
-    text += `---
-apiVersion: v1
-kind: Pod
-metadata:
-  name: gen-${i}
-  labels: {app: gen, index: "${i}"}
-spec:
-  terminationGracePeriodSeconds: 0
-  containers:
-    - name: web
-      image: localhost/busybox:test
-      imagePullPolicy: Never
-      command: ["httpd", "-f", "-p", "8080"]
-      ports: [{containerPort: 8080}]
-      env: [{name: INDEX, value: "${i}"}]
-      resources: {limits: {memory: 64Mi, cpu: 100m}}
-    - name: side
-      image: localhost/busybox:test
-      imagePullPolicy: Never
-      command: ["sleep", "3600"]
-`;
-  return text;
-}
 
 async function kplay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -63,7 +37,7 @@ async function kplay(args: string[]): Promise<{ code: number; stdout: string; st
 }
 
 const file = join(work, "pods.yaml");
-writeFileSync(file, generated(PODS));
+writeFileSync(file, generatedPods(PODS));
 
 test(`a file of ${PODS} Pods is one input (about a megabyte)`, () => {
   expect(statSync(file).size).toBeGreaterThan(1_000_000);
